@@ -1,0 +1,29 @@
+package dev.imgcast.agent;
+
+/** The exit codes of img, as {@code --help} lists them. */
+public final class ExitCode {
+    /** The copy (every copy, for a sender) is verified. */
+    public static final int VERIFIED = 0;
+    /** The transfer ran but failed: verification failed, dropped, or a receiver failed. */
+    public static final int FAILED = 1;
+    /** The command line is wrong. */
+    public static final int USAGE = 2;
+    /** The image or target is unusable: missing, unreadable, read-only, too small, disk full. */
+    public static final int DISK = 3;
+    /** The network is unusable: no such interface, no multicast, no sender heard, peer silent. */
+    public static final int NETWORK = 4;
+    /** Refused: the transfer had already started (nothing else on this group for us). */
+    public static final int REFUSED = 5;
+
+    public static final String HELP = """
+            Exit codes:
+              0  verified (a sender: every receiver verified)
+              1  transfer failed (verification failed, dropped by the sender, a receiver failed)
+              2  usage error
+              3  image or target unusable (missing, read-only, too small, disk full)
+              4  network unusable (no such interface, no multicast, no sender heard, peer silent)
+              5  refused: the transfer had already started""";
+
+    private ExitCode() {
+    }
+}

@@ -1,0 +1,46 @@
+package dev.imgcast.agent;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The img command. */
+@Command(name = "img", mixinStandardHelpOptions = true, version = "img 0.1.0 (imgcast protocol v1)",
+        description = "Multicast disk imaging: one stream, many disks.",
+        subcommands = {SendCommand.class, ReceiveCommand.class},
+        footer = {"", ExitCode.HELP})
+public final class Img implements Runnable {
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.err);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    static int execute(String[] args) {
+        CommandLine cli = new CommandLine(new Img());
+        cli.setExitCodeExceptionMapper(e -> ExitCode.USAGE);
+        cli.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println("img: " + e.getMessage());
+            e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help'.");
+            return ExitCode.USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, c, p) -> {
+            if (e instanceof UsageProblem) {
+                c.getErr().println("img: " + e.getMessage());
+                return ExitCode.USAGE;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    /** A wrong value that picocli's parser could not catch (a bad interface, a bad name). */
+    static final class UsageProblem extends RuntimeException {
+        UsageProblem(String message) {
+            super(message);
+        }
+    }
+}

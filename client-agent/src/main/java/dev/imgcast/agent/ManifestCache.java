@@ -1,0 +1,72 @@
+package dev.imgcast.agent;
+
+import dev.imgcast.protocol.image.Manifest;
+import dev.imgcast.protocol.image.ManifestScanner;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.function.LongConsumer;
+
+/**
+ * Manifests of image files, kept so that sending the same unchanged file again does not read it
+ * twice (the image store keeps them for stored images). A file is "unchanged" when its path,
+ * size and modification time are; block devices are always scanned.
+ */
+final class ManifestCache {
+    private final Path directory;
+
+    ManifestCache(Path directory) {
+        this.directory = directory;
+    }
+
+    static ManifestCache standard() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return new ManifestCache(base.resolve("imgcast").resolve("manifests"));
+    }
+
+    /** The manifest of the image, from the cache when valid, else by reading the image. */
+    Manifest manifest(Path image, FileChannel channel, long size, int blockSize, boolean cacheable,
+            LongConsumer progress) throws IOException {
+        Path entry = cacheable ? entry(image, size, blockSize) : null;
+        if (entry != null && Files.isRegularFile(entry)) {
+            try {
+                Manifest cached = Manifest.parse(Files.readAllBytes(entry));
+                if (cached.imageSize() == size && cached.blockSize() == blockSize) {
+                    return cached;
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                // a damaged cache entry is rescanned and replaced
+            }
+        }
+        Manifest manifest = ManifestScanner.scan(channel, size, blockSize, progress);
+        if (entry != null) {
+            try {
+                Files.createDirectories(directory);
+                Path temp = Files.createTempFile(directory, "manifest", ".tmp");
+                Files.write(temp, manifest.serialize());
+                Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                // no cache, no harm: the next send scans again
+            }
+        }
+        return manifest;
+    }
+
+    private Path entry(Path image, long size, int blockSize) throws IOException {
+        long modified = Files.getLastModifiedTime(image).toMillis();
+        String key = image.toRealPath() + "|" + size + "|" + modified + "|" + blockSize;
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return directory.resolve(HexFormat.of().formatHex(digest, 0, 16) + ".manifest");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

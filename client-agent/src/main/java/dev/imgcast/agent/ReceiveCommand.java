@@ -1,0 +1,142 @@
+package dev.imgcast.agent;
+
+import dev.imgcast.protocol.engine.ReceiverEngine;
+import dev.imgcast.protocol.image.FileImageTarget;
+import dev.imgcast.protocol.image.Sizes;
+import dev.imgcast.protocol.net.EngineRunner;
+import dev.imgcast.protocol.net.NetworkChoice;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** img receive: join a transfer and write the image to a file or disk. */
+@Command(name = "receive", mixinStandardHelpOptions = true,
+        description = {"Receive an image over multicast and write it to a file or disk.",
+            "Nothing is written to TARGET before the sender accepted this receiver and the target was checked."},
+        footer = {"", ExitCode.HELP})
+public final class ReceiveCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "TARGET", description = "File (created or replaced) or block device.")
+    Path target;
+
+    @Mixin
+    NetworkOptions network;
+
+    @Option(names = {"-t", "--timeout"}, paramLabel = "SECONDS", defaultValue = "0",
+            description = "Give up when no sender is heard within SECONDS (default: wait forever).")
+    double timeout;
+
+    @Option(names = "--sender-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Give up when the sender falls silent this long during a transfer (default: ${DEFAULT-VALUE}).")
+    double senderTimeout;
+
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "How this device appears in the sender's report (default: the host name).")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        Progress progress = new Progress(out, Progress.onTerminal());
+        try {
+            network.resolveNames();
+            if (timeout < 0 || senderTimeout <= 0) {
+                throw new IllegalArgumentException("timeouts must be positive");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new Img.UsageProblem(e.getMessage());
+        }
+        NetworkChoice choice;
+        try {
+            choice = network.resolve();
+        } catch (IllegalArgumentException e) {
+            System.err.println("img: " + e.getMessage());
+            return ExitCode.NETWORK;
+        }
+        if (Files.isDirectory(target)) {
+            System.err.println("img: " + target + " is a directory; name a file or a block device");
+            return ExitCode.DISK;
+        }
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            System.err.println("img: directory " + parent + " does not exist");
+            return ExitCode.DISK;
+        }
+        if (Files.exists(target) ? !Files.isWritable(target) : !Files.isWritable(parent)) {
+            System.err.println("img: " + (Files.exists(target) ? target : parent) + " is not writable");
+            return ExitCode.DISK;
+        }
+
+        FileImageTarget imageTarget = new FileImageTarget(target);
+        int nodeId = 0;
+        SecureRandom random = new SecureRandom();
+        while (nodeId == 0) {
+            nodeId = random.nextInt();
+        }
+        ReceiverEngine engine = new ReceiverEngine(imageTarget, network.key(), nodeId, name != null ? name : hostName(),
+                (long) (timeout * 1e9), (long) (senderTimeout * 1e9), PooledByteBufAllocator.DEFAULT, progress::message);
+        progress.message("session " + network.session + ": listening on " + choice.group().getHostAddress() + ":"
+                + choice.port() + " via " + choice.interfaceName() + (timeout > 0 ? " for " + timeout + " s" : "")
+                + "; target " + target);
+
+        Vertx vertx = Vertx.vertx(Runtimes.vertxOptions());
+        CompletableFuture<Void> finished = new CompletableFuture<>();
+        EngineRunner.runReceiver(vertx, engine, choice).onComplete(ar -> {
+            if (ar.succeeded()) {
+                finished.complete(null);
+            } else {
+                finished.completeExceptionally(ar.cause());
+            }
+        });
+        long periodic = vertx.setPeriodic(250, id -> {
+            if (engine.state() == ReceiverEngine.State.RECEIVING) {
+                progress.update("receiving", engine.bytesReceived(), engine.bytesToReceive(),
+                        String.format(Locale.ROOT, "round %d  missing %d", engine.round(), engine.missing()));
+            }
+        });
+        try {
+            finished.join();
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            progress.message("img: receive failed: " + cause.getMessage());
+            return ExitCode.NETWORK;
+        } finally {
+            vertx.cancelTimer(periodic);
+            vertx.close();
+            imageTarget.close();
+        }
+        progress.clearLine();
+        out.printf(Locale.ROOT, "received %s (%s of data) into %s in %.2f s; %d duplicates, %d rejected datagrams%s%n",
+                Sizes.human(engine.imageSize()), Sizes.human(engine.bytesReceived()), target,
+                progress.elapsedSeconds(), engine.duplicates(), engine.counters().rejected(),
+                engine.counters().rejections().isEmpty() ? "" : " " + engine.counters().rejections());
+        if (engine.verified()) {
+            out.println("verified SHA-256 " + engine.writtenSha256());
+            return ExitCode.VERIFIED;
+        }
+        System.err.println("img: " + engine.message());
+        return switch (engine.failure()) {
+            case TARGET -> ExitCode.DISK;
+            case NETWORK -> engine.message().contains("already started") ? ExitCode.REFUSED : ExitCode.NETWORK;
+            default -> ExitCode.FAILED;
+        };
+    }
+
+    private static String hostName() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

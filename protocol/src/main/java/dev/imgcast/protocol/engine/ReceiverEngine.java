@@ -1,0 +1,780 @@
+package dev.imgcast.protocol.engine;
+
+import dev.imgcast.protocol.image.ImageLayout;
+import dev.imgcast.protocol.image.Manifest;
+import dev.imgcast.protocol.image.PacketBitmap;
+import dev.imgcast.protocol.image.Sizes;
+import dev.imgcast.protocol.wire.Accept;
+import dev.imgcast.protocol.wire.Announce;
+import dev.imgcast.protocol.wire.Data;
+import dev.imgcast.protocol.wire.DatagramValidator;
+import dev.imgcast.protocol.wire.Drop;
+import dev.imgcast.protocol.wire.FrameWriter;
+import dev.imgcast.protocol.wire.Header;
+import dev.imgcast.protocol.wire.Join;
+import dev.imgcast.protocol.wire.ManifestChunk;
+import dev.imgcast.protocol.wire.PacketAuthenticator;
+import dev.imgcast.protocol.wire.PacketCounters;
+import dev.imgcast.protocol.wire.PacketType;
+import dev.imgcast.protocol.wire.Result;
+import dev.imgcast.protocol.wire.RoundEnd;
+import dev.imgcast.protocol.wire.Status;
+import dev.imgcast.protocol.wire.Verdict;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+
+/**
+ * The receiver side of a transfer, as a state machine without sockets (see {@link SenderEngine}
+ * for the rounds). Packets are written straight to their offset in the target; memory is one
+ * bit per packet plus two block buffers, whatever the image size. A block is checked against its
+ * CRC32C when its last packet arrives; the SHA-256 is computed over what was written, read back.
+ *
+ * <p>Single-threaded: call every method from the same thread.
+ */
+public final class ReceiverEngine implements TransferEngine {
+
+    public enum State {
+        /** Waiting to hear a sender announce a transfer that has not started. */
+        LISTENING,
+        /** Registering and fetching the manifest. */
+        JOINING,
+        /** Accepted; the target is prepared; waiting for data. */
+        READY,
+        /** Data flowing. */
+        RECEIVING,
+        /** Everything received; reading back and hashing. */
+        VERIFYING,
+        /** Result sent; waiting for the sender to confirm it. */
+        REPORTING,
+        /** Over, verified or failed: see {@link #verified()} and {@link #failure()}. */
+        DONE
+    }
+
+    /** Why a receiver failed, so the command can map it to an exit code. */
+    public enum Failure {
+        NONE,
+        /** No sender heard, the sender fell silent, or the sender announced something unusable. */
+        NETWORK,
+        /** The target is unusable: too small, not writable, disk full. */
+        TARGET,
+        /** The sender dropped this receiver or ended the transfer. */
+        DROPPED,
+        /** The written image does not match. */
+        VERIFICATION
+    }
+
+    static final long JOIN_INTERVAL = 100_000_000L;
+    static final long STATUS_INTERVAL = 100_000_000L;
+    static final long REPORT_MIN_INTERVAL = 20_000_000L;
+    static final long RESULT_INTERVAL = 200_000_000L;
+    static final long RESULT_PATIENCE = 3_000_000_000L;
+    static final int MAX_MANIFEST = 256 << 20;
+    static final int HASH_BLOCKS_PER_POLL_RECEIVING = 2;
+    static final int HASH_BLOCKS_PER_POLL_VERIFYING = 16;
+
+    private final ImageTarget target;
+    private final PacketAuthenticator authenticator;
+    private final ByteBufAllocator allocator;
+    private final int nodeId;
+    private final byte[] host;
+    private final long listenTimeout;
+    private final long senderTimeout;
+    private final Consumer<String> log;
+    private final PacketCounters counters = new PacketCounters();
+    private final Set<Integer> refusedTransfers = new HashSet<>();
+    private final List<ByteBuf> toSender = new ArrayList<>();
+
+    private State state = State.LISTENING;
+    private Failure failure = Failure.NONE;
+    private String message = "";
+    private boolean verified;
+    private long createdAt = -1;
+
+    private FrameWriter writer;
+    private int transferId;
+    private InetSocketAddress sender;
+    private long lastHeardFromSender;
+    private int payloadSize;
+    private long announcedSize;
+    private int announcedBlockSize;
+    private byte[] announcedSha;
+    private byte[] manifestBytes;
+    private BitSet manifestChunks;
+    private int chunkCount;
+    private int chunkSize;
+    private int requestedUpTo;
+    private long nextJoinAt;
+    private boolean ready;
+
+    private Manifest manifest;
+    private ImageLayout layout;
+    private PacketBitmap have;
+    private int[] blockReceived;
+    private BitSet completeBlocks;
+    private long nonZeroPackets;
+    private long uniqueReceived;
+    private long uniqueBytes;
+    private int dataReceived;
+    private int highestSequence;
+    private long duplicates;
+    private long outOfRange;
+    private long crcFailures;
+    private int round;
+    private int lastReportRound = -1;
+    private long lastReportAt;
+    private long nextStatusAt;
+
+    private ByteBuffer blockBuffer;
+    private ByteBuffer zeros;
+    private MessageDigest sha;
+    private int hashCursor;
+    private byte[] writtenSha = new byte[32];
+    private long resultSentAt;
+    private long nextResultAt;
+
+    public ReceiverEngine(ImageTarget target, byte[] key, int nodeId, String host, long listenTimeoutNanos,
+            long senderTimeoutNanos, ByteBufAllocator allocator, Consumer<String> log) {
+        if (nodeId == 0) {
+            throw new IllegalArgumentException("node id 0 is the sender's");
+        }
+        this.target = target;
+        this.authenticator = new PacketAuthenticator(key);
+        this.allocator = allocator;
+        this.nodeId = nodeId;
+        this.host = host.getBytes(StandardCharsets.UTF_8);
+        this.listenTimeout = listenTimeoutNanos;
+        this.senderTimeout = senderTimeoutNanos;
+        this.log = log;
+    }
+
+    // ------------------------------------------------------------------ inbound
+
+    /** Handles one received datagram (its readable bytes). Never throws for bad input. */
+    public void onDatagram(ByteBuf in, String fromIp, int fromPort, long now) {
+        Verdict verdict = DatagramValidator.check(in, authenticator);
+        if (verdict != Verdict.OK) {
+            counters.count(verdict);
+            return;
+        }
+        if (Header.nodeId(in) != 0) {
+            counters.count(Verdict.OK);
+            return; // another receiver's report (a unicast we should not see): not ours
+        }
+        PacketType type = PacketType.of(Header.type(in));
+        int transfer = Header.transferId(in);
+        if (writer == null || transfer != transferId) {
+            if (type == PacketType.ANNOUNCE && state == State.LISTENING) {
+                counters.count(Verdict.OK);
+                onFirstAnnounce(in, transfer, fromIp, fromPort, now);
+            } else {
+                counters.count(Verdict.OTHER_TRANSFER);
+            }
+            return;
+        }
+        counters.count(Verdict.OK);
+        lastHeardFromSender = now;
+        switch (type) {
+            case DATA -> onData(in, now);
+            case MANIFEST -> onManifestChunk(in, now);
+            case ACCEPT -> onAccept(in, now);
+            case ROUND_END -> onRoundEnd(in, now);
+            case VERIFY -> onVerify(now);
+            case DROP -> onDrop(in);
+            case ANNOUNCE -> onAnnounce(in);
+            default -> {
+                // receiver-to-sender types: not for us
+            }
+        }
+    }
+
+    private void onFirstAnnounce(ByteBuf in, int transfer, String ip, int port, long now) {
+        if (refusedTransfers.contains(transfer)) {
+            return;
+        }
+        if (Announce.state(in) != Announce.STATE_WAITING) {
+            refusedTransfers.add(transfer);
+            log.accept("a transfer is already under way on this group; waiting for the next one");
+            return;
+        }
+        int chunks;
+        try {
+            new ImageLayout(Announce.imageSize(in), Announce.blockSize(in), Announce.payloadSize(in));
+            int manifestLength = Announce.manifestLength(in);
+            chunkSize = Announce.chunkSize(in);
+            if (manifestLength <= 0 || manifestLength > MAX_MANIFEST || chunkSize <= 0) {
+                throw new IllegalArgumentException("manifest of " + manifestLength + " bytes");
+            }
+            chunks = (manifestLength + chunkSize - 1) / chunkSize;
+            manifestBytes = new byte[manifestLength];
+        } catch (IllegalArgumentException e) {
+            refusedTransfers.add(transfer);
+            log.accept("ignoring a sender that announced an unusable transfer: " + e.getMessage());
+            return;
+        }
+        transferId = transfer;
+        sender = Peer.of(ip, port);
+        writer = new FrameWriter(allocator, authenticator, transferId, nodeId);
+        payloadSize = Announce.payloadSize(in);
+        announcedSize = Announce.imageSize(in);
+        announcedBlockSize = Announce.blockSize(in);
+        announcedSha = Announce.sha256(in);
+        chunkCount = chunks;
+        manifestChunks = new BitSet(chunks);
+        lastHeardFromSender = now;
+        nextJoinAt = now;
+        state = State.JOINING;
+        log.accept("sender " + ip + " announces " + Sizes.human(announcedSize) + ", SHA-256 "
+                + HexFormat.of().formatHex(announcedSha) + "; registering");
+    }
+
+    private void onAnnounce(ByteBuf in) {
+        if (Announce.state(in) != Announce.STATE_WAITING && state == State.JOINING) {
+            refuse("the transfer started before this receiver was registered; waiting for the next one");
+        }
+    }
+
+    private void onManifestChunk(ByteBuf in, long now) {
+        if (state != State.JOINING || manifest != null) {
+            return;
+        }
+        int index = ManifestChunk.index(in);
+        int length = ManifestChunk.dataLength(in);
+        int from = (int) Math.min(Integer.MAX_VALUE, (long) index * chunkSize);
+        if (index < 0 || index >= chunkCount || ManifestChunk.count(in) != chunkCount
+                || length != Math.min(chunkSize, manifestBytes.length - from)) {
+            outOfRange++;
+            return;
+        }
+        in.getBytes(ManifestChunk.dataOffset(in), manifestBytes, from, length);
+        manifestChunks.set(index);
+        int nextChunk = manifestChunks.nextClearBit(0);
+        if (nextChunk >= chunkCount) {
+            manifestComplete();
+            nextJoinAt = now;
+        } else if (nextChunk >= requestedUpTo) {
+            nextJoinAt = now;
+        }
+    }
+
+    private void manifestComplete() {
+        Manifest parsed;
+        try {
+            parsed = Manifest.parse(manifestBytes);
+        } catch (IllegalArgumentException e) {
+            fail(Failure.NETWORK, "the sender's manifest is malformed: " + e.getMessage());
+            return;
+        }
+        if (parsed.imageSize() != announcedSize || parsed.blockSize() != announcedBlockSize
+                || !MessageDigest.isEqual(parsed.sha256(), announcedSha)) {
+            fail(Failure.NETWORK, "the sender's manifest does not match its announcement");
+            return;
+        }
+        manifest = parsed;
+        manifestBytes = null;
+        layout = manifest.layout(payloadSize);
+        String problem = target.check(manifest.imageSize(), manifest.bytesToSend());
+        if (problem != null) {
+            fail(Failure.TARGET, problem);
+            return;
+        }
+        ready = true;
+    }
+
+    private void onAccept(ByteBuf in, long now) {
+        if (state != State.JOINING) {
+            return;
+        }
+        if (Accept.verdict(in) != Accept.ACCEPTED) {
+            refuse("the sender refused this receiver: the transfer already started; waiting for the next one");
+            return;
+        }
+        if (!ready) {
+            return;
+        }
+        try {
+            target.prepare(manifest.imageSize());
+        } catch (IOException e) {
+            fail(Failure.TARGET, "cannot prepare " + target.describe() + ": " + e.getMessage());
+            return;
+        }
+        have = new PacketBitmap(layout.packetSlots());
+        blockReceived = new int[layout.blockCount()];
+        completeBlocks = new BitSet(layout.blockCount());
+        for (int b = 0; b < layout.blockCount(); b++) {
+            if (!manifest.isZero(b)) {
+                nonZeroPackets += layout.packetsInBlock(b);
+            }
+        }
+        blockBuffer = ByteBuffer.allocateDirect(manifest.blockSize());
+        sha = sha256();
+        state = State.READY;
+        nextStatusAt = now;
+        log.accept("registered (" + Accept.registered(in) + " so far); waiting for the start");
+    }
+
+    private void refuse(String why) {
+        refusedTransfers.add(transferId);
+        log.accept(why);
+        writer = null;
+        manifest = null;
+        ready = false;
+        state = State.LISTENING;
+    }
+
+    private void onData(ByteBuf in, long now) {
+        if (state == State.READY) {
+            state = State.RECEIVING;
+            log.accept("receiving");
+        }
+        if (state != State.RECEIVING) {
+            return;
+        }
+        dataReceived++;
+        int sequence = Header.sequence(in);
+        if (sequence - highestSequence > 0) {
+            highestSequence = sequence;
+        }
+        int block = Data.block(in);
+        int packet = Data.packet(in);
+        round = Math.max(round, Data.round(in));
+        int length = Data.payloadLength(in);
+        if (block < 0 || block >= layout.blockCount() || manifest.isZero(block)
+                || packet >= layout.packetsInBlock(block) || length != layout.packetLength(block, packet)) {
+            outOfRange++;
+            return;
+        }
+        long index = layout.packetIndex(block, packet);
+        if (have.get(index)) {
+            duplicates++;
+            return;
+        }
+        try {
+            target.write(in.nioBuffer(Data.payloadOffset(in), length), layout.packetOffset(block, packet));
+        } catch (IOException e) {
+            fail(Failure.TARGET, "writing " + target.describe() + " at byte " + layout.packetOffset(block, packet)
+                    + " failed: " + e.getMessage());
+            return;
+        }
+        have.set(index);
+        uniqueReceived++;
+        uniqueBytes += length;
+        if (++blockReceived[block] == layout.packetsInBlock(block)) {
+            blockComplete(block);
+        }
+    }
+
+    private void blockComplete(int block) {
+        try {
+            readBlock(block);
+        } catch (IOException e) {
+            fail(Failure.TARGET, "reading back block " + block + " of " + target.describe() + " failed: "
+                    + e.getMessage());
+            return;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(blockBuffer.duplicate());
+        if ((int) crc.getValue() != manifest.crc32c(block)) {
+            // Written bytes differ from the image: ask for the whole block again.
+            crcFailures++;
+            for (int p = 0; p < layout.packetsInBlock(block); p++) {
+                have.clear(layout.packetIndex(block, p));
+            }
+            uniqueReceived -= blockReceived[block];
+            blockReceived[block] = 0;
+            return;
+        }
+        completeBlocks.set(block);
+        if (block == hashCursor) {
+            sha.update(blockBuffer);
+            hashCursor++;
+        }
+    }
+
+    private void onRoundEnd(ByteBuf in, long now) {
+        if (state != State.RECEIVING && state != State.READY) {
+            return;
+        }
+        if (state == State.READY) {
+            state = State.RECEIVING; // everything was lost, or the image is all zeros
+        }
+        int reported = RoundEnd.round(in);
+        if (reported == lastReportRound && now - lastReportAt < REPORT_MIN_INTERVAL) {
+            return;
+        }
+        round = Math.max(round, reported);
+        lastReportRound = reported;
+        lastReportAt = now;
+        sendRoundReport(reported);
+    }
+
+    private void onVerify(long now) {
+        if (state == State.RECEIVING || state == State.READY) {
+            if (missing() > 0) {
+                fail(Failure.VERIFICATION, "the sender asked for verification while " + missing()
+                        + " packets are still missing");
+                return;
+            }
+            state = State.VERIFYING;
+        }
+    }
+
+    private void onDrop(ByteBuf in) {
+        int target = Drop.target(in);
+        if (target != 0 && target != nodeId) {
+            return;
+        }
+        int reason = Drop.reason(in);
+        if (state == State.REPORTING || state == State.DONE) {
+            state = State.DONE; // our result arrived
+            return;
+        }
+        if (state == State.LISTENING || state == State.JOINING) {
+            return; // a previous transfer ending: not ours
+        }
+        String why = Drop.message(in);
+        fail(Failure.DROPPED, (reason == Drop.REASON_FINISHED && target == 0 ? "the sender ended the transfer: "
+                : "dropped by the sender: ") + why);
+    }
+
+    // ------------------------------------------------------------------ outbound
+
+    /**
+     * Does everything due at {@code now}.
+     *
+     * @return the {@code nanoTime} at which to poll again at the latest
+     */
+    public long poll(long now, Outbox out) {
+        if (createdAt < 0) {
+            createdAt = now;
+        }
+        for (ByteBuf b : toSender) {
+            out.unicast(b, sender);
+        }
+        toSender.clear();
+        switch (state) {
+            case LISTENING -> {
+                if (listenTimeout > 0 && now - createdAt > listenTimeout) {
+                    fail(Failure.NETWORK, noSenderMessage());
+                }
+                return now + 50_000_000L;
+            }
+            case JOINING -> {
+                if (senderSilent(now)) {
+                    return now;
+                }
+                if (now >= nextJoinAt) {
+                    int nextChunk = manifest != null ? chunkCount : manifestChunks.nextClearBit(0);
+                    requestedUpTo = nextChunk + SenderEngine.MANIFEST_CHUNKS_PER_JOIN;
+                    out.unicast(join(nextChunk), sender);
+                    nextJoinAt = now + JOIN_INTERVAL;
+                }
+                return nextJoinAt;
+            }
+            case READY, RECEIVING -> {
+                if (senderSilent(now)) {
+                    return now;
+                }
+                advanceHash(HASH_BLOCKS_PER_POLL_RECEIVING);
+                if (now >= nextStatusAt) {
+                    out.unicast(status(false, round, 0, 1, List.of()), sender);
+                    nextStatusAt = now + STATUS_INTERVAL;
+                }
+                return nextStatusAt;
+            }
+            case VERIFYING -> {
+                advanceHash(HASH_BLOCKS_PER_POLL_VERIFYING);
+                if (state == State.VERIFYING && hashCursor >= layout.blockCount()) {
+                    finishVerification();
+                    resultSentAt = now;
+                    nextResultAt = now;
+                }
+                if (now >= nextStatusAt && state == State.VERIFYING) {
+                    out.unicast(status(false, round, 0, 1, List.of()), sender);
+                    nextStatusAt = now + STATUS_INTERVAL;
+                }
+                return now;
+            }
+            case REPORTING -> {
+                if (resultSentAt < 0) {
+                    resultSentAt = now;
+                }
+                if (now - resultSentAt > RESULT_PATIENCE) {
+                    log.accept("the sender did not confirm our result; ending anyway");
+                    state = State.DONE;
+                    return Long.MAX_VALUE;
+                }
+                if (now >= nextResultAt) {
+                    out.unicast(result(), sender);
+                    nextResultAt = now + RESULT_INTERVAL;
+                }
+                return nextResultAt;
+            }
+            default -> {
+                return Long.MAX_VALUE;
+            }
+        }
+    }
+
+    private boolean senderSilent(long now) {
+        if (now - lastHeardFromSender > senderTimeout) {
+            fail(Failure.NETWORK, "the sender fell silent for " + String.format("%.1f", (now - lastHeardFromSender) / 1e9)
+                    + " s");
+            return true;
+        }
+        return false;
+    }
+
+    private String noSenderMessage() {
+        long forged = counters.get(Verdict.BAD_TAG);
+        String base = "no sender heard within " + String.format("%.0f", listenTimeout / 1e9) + " s";
+        if (!refusedTransfers.isEmpty()) {
+            return base + " (only a transfer that had already started)";
+        }
+        if (forged > 0) {
+            return base + " (" + forged + " packets failed authentication: is the secret or session the same?)";
+        }
+        return base + " (is the sender running on this network with the same session or group and port?)";
+    }
+
+    private void advanceHash(int maxBlocks) {
+        if (sha == null) {
+            return;
+        }
+        for (int i = 0; i < maxBlocks && hashCursor < layout.blockCount(); i++) {
+            int block = hashCursor;
+            boolean zero = manifest.isZero(block);
+            if (!zero && !completeBlocks.get(block)) {
+                return;
+            }
+            try {
+                if (zero && !target.unwrittenReadsZero()) {
+                    if (zeros == null) {
+                        zeros = ByteBuffer.allocateDirect(manifest.blockSize());
+                    }
+                    target.write(zeros.clear().limit(layout.blockLength(block)), layout.blockOffset(block));
+                }
+                readBlock(block);
+            } catch (IOException e) {
+                fail(Failure.TARGET, "block " + block + " of " + target.describe() + ": " + e.getMessage());
+                return;
+            }
+            sha.update(blockBuffer);
+            hashCursor++;
+        }
+    }
+
+    private void finishVerification() {
+        try {
+            target.force();
+        } catch (IOException e) {
+            fail(Failure.TARGET, "flushing " + target.describe() + " failed: " + e.getMessage());
+            return;
+        }
+        writtenSha = sha.digest();
+        if (MessageDigest.isEqual(writtenSha, manifest.sha256())) {
+            verified = true;
+            message = "verified SHA-256 " + HexFormat.of().formatHex(writtenSha);
+        } else {
+            failure = Failure.VERIFICATION;
+            message = "SHA-256 of what was written is " + HexFormat.of().formatHex(writtenSha) + ", expected "
+                    + manifest.sha256Hex();
+        }
+        log.accept(message);
+        state = State.REPORTING;
+    }
+
+    private void fail(Failure why, String text) {
+        if (state == State.DONE || state == State.REPORTING) {
+            return;
+        }
+        failure = why;
+        message = text;
+        log.accept("failed: " + text);
+        if (writer != null && sender != null && state != State.LISTENING && state != State.JOINING) {
+            // Tell the sender at once so it does not wait for us; then wait for its confirmation.
+            state = State.REPORTING;
+            resultSentAt = -1;
+            nextResultAt = Long.MIN_VALUE;
+        } else {
+            state = State.DONE;
+        }
+    }
+
+    private void sendRoundReport(int reportRound) {
+        int maxBody = payloadSize + Data.FIXED_LENGTH;
+        List<List<byte[]>> parts = new ArrayList<>();
+        List<byte[]> part = new ArrayList<>();
+        int used = Status.FIXED_LENGTH;
+        for (int block = completeBlocks.nextClearBit(0); block < layout.blockCount();
+                block = completeBlocks.nextClearBit(block + 1)) {
+            if (manifest.isZero(block)) {
+                continue;
+            }
+            int packets = layout.packetsInBlock(block);
+            int p = 0;
+            while (p < packets) {
+                long base = layout.packetIndex(block, 0);
+                while (p < packets && have.get(base + p)) {
+                    p++;
+                }
+                if (p >= packets) {
+                    break;
+                }
+                int room = maxBody - used - Status.NAK_FIXED_LENGTH;
+                if (room < 16) {
+                    parts.add(part);
+                    part = new ArrayList<>();
+                    used = Status.FIXED_LENGTH;
+                    room = maxBody - used - Status.NAK_FIXED_LENGTH;
+                }
+                int first = p;
+                int span = Math.min(packets - first, room * 8);
+                int last = first;
+                byte[] bitmap = new byte[(span + 7) / 8];
+                for (int i = 0; i < span; i++) {
+                    if (!have.get(base + first + i)) {
+                        bitmap[i >>> 3] |= (byte) (1 << (i & 7));
+                        last = first + i;
+                    }
+                }
+                int bytes = (last - first) / 8 + 1;
+                byte[] entry = new byte[Status.NAK_FIXED_LENGTH + bytes];
+                ByteBuffer.wrap(entry).putInt(block).putShort((short) first).putShort((short) bytes)
+                        .put(bitmap, 0, bytes);
+                part.add(entry);
+                used += entry.length;
+                p = first + span;
+            }
+        }
+        parts.add(part);
+        int total = Math.min(parts.size(), 0xFFFF);
+        for (int i = 0; i < total; i++) {
+            toSender.add(status(true, reportRound, i, total, parts.get(i)));
+        }
+    }
+
+    private ByteBuf join(int nextChunk) {
+        ByteBuf out = writer.begin(PacketType.JOIN, ready ? Join.FLAG_READY : 0, Join.bodyLength(host));
+        Join.writeBody(out, nextChunk, host);
+        return writer.finish(out);
+    }
+
+    private ByteBuf status(boolean report, int statusRound, int part, int parts, List<byte[]> naks) {
+        int length = Status.FIXED_LENGTH;
+        for (byte[] n : naks) {
+            length += n.length;
+        }
+        ByteBuf out = writer.begin(PacketType.STATUS, report ? Status.FLAG_ROUND_REPORT : 0, length);
+        Status.writeFixed(out, statusRound, dataReceived, highestSequence, missing(),
+                completeBlocks == null ? 0 : completeBlocks.cardinality(), part, parts);
+        for (byte[] n : naks) {
+            out.writeBytes(n);
+        }
+        return writer.finish(out);
+    }
+
+    private ByteBuf result() {
+        byte[] text = message.getBytes(StandardCharsets.UTF_8);
+        ByteBuf out = writer.begin(PacketType.RESULT, 0, Result.bodyLength(text));
+        Result.writeBody(out, verified ? Result.VERIFIED : Result.FAILED, uniqueBytes, writtenSha, text);
+        return writer.finish(out);
+    }
+
+    private void readBlock(int block) throws IOException {
+        blockBuffer.clear().limit(layout.blockLength(block));
+        target.read(blockBuffer, layout.blockOffset(block));
+        blockBuffer.flip();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ reporting
+
+    public State state() {
+        return state;
+    }
+
+    public boolean finished() {
+        return state == State.DONE;
+    }
+
+    public boolean verified() {
+        return verified && failure == Failure.NONE;
+    }
+
+    public Failure failure() {
+        return failure;
+    }
+
+    public String message() {
+        return message;
+    }
+
+    public long missing() {
+        return nonZeroPackets - uniqueReceived;
+    }
+
+    public long imageSize() {
+        return manifest == null ? 0 : manifest.imageSize();
+    }
+
+    public long bytesToReceive() {
+        return manifest == null ? 0 : manifest.bytesToSend();
+    }
+
+    public long bytesReceived() {
+        return uniqueBytes;
+    }
+
+    public int round() {
+        return round;
+    }
+
+    public long duplicates() {
+        return duplicates;
+    }
+
+    public long outOfRange() {
+        return outOfRange;
+    }
+
+    public long crcFailures() {
+        return crcFailures;
+    }
+
+    public long dataReceived() {
+        return dataReceived & 0xFFFF_FFFFL;
+    }
+
+    public PacketCounters counters() {
+        return counters;
+    }
+
+    public String writtenSha256() {
+        return HexFormat.of().formatHex(writtenSha);
+    }
+
+    public String expectedSha256() {
+        return manifest == null ? "" : manifest.sha256Hex();
+    }
+}

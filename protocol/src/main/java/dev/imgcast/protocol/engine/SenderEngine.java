@@ -1,0 +1,778 @@
+package dev.imgcast.protocol.engine;
+
+import dev.imgcast.protocol.image.ImageLayout;
+import dev.imgcast.protocol.image.Manifest;
+import dev.imgcast.protocol.image.PacketBitmap;
+import dev.imgcast.protocol.wire.Accept;
+import dev.imgcast.protocol.wire.Announce;
+import dev.imgcast.protocol.wire.Data;
+import dev.imgcast.protocol.wire.DatagramValidator;
+import dev.imgcast.protocol.wire.Drop;
+import dev.imgcast.protocol.wire.FrameWriter;
+import dev.imgcast.protocol.wire.Header;
+import dev.imgcast.protocol.wire.Join;
+import dev.imgcast.protocol.wire.ManifestChunk;
+import dev.imgcast.protocol.wire.PacketAuthenticator;
+import dev.imgcast.protocol.wire.PacketCounters;
+import dev.imgcast.protocol.wire.PacketType;
+import dev.imgcast.protocol.wire.Result;
+import dev.imgcast.protocol.wire.RoundEnd;
+import dev.imgcast.protocol.wire.Status;
+import dev.imgcast.protocol.wire.Verdict;
+import dev.imgcast.protocol.wire.Verify;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The sender side of one transfer, as a state machine without sockets: datagrams come in through
+ * {@link #onDatagram}, go out through the {@link Outbox} given to {@link #poll}, and time is the
+ * caller's {@code System.nanoTime()}.
+ *
+ * <p>Rounds: round 1 sends every packet of every non-zero block once, in order. At the end of a
+ * round the sender asks for round reports (ROUND_END); each live receiver answers with all the
+ * packets it still misses. The union of those is the next round: each missing packet is sent once
+ * per round however many receivers miss it. When every live receiver misses nothing, the sender
+ * asks for verification (VERIFY) and waits for each RESULT.
+ *
+ * <p>Single-threaded: call every method from the same thread (the socket's event loop).
+ */
+public final class SenderEngine implements TransferEngine {
+
+    public enum State {
+        /** Announcing, registering receivers, handing out the manifest. */
+        WAITING,
+        /** Streaming the packets of the current round. */
+        SENDING,
+        /** Round over, collecting the receivers' round reports. */
+        COLLECTING,
+        /** Every receiver holds everything; collecting results. */
+        VERIFYING,
+        /** Over: every receiver verified, failed or was dropped, or nobody came. */
+        FINISHED
+    }
+
+    static final long ANNOUNCE_INTERVAL = 200_000_000L;
+    static final long ROUND_END_INTERVAL = 30_000_000L;
+    static final long VERIFY_INTERVAL = 100_000_000L;
+    static final long LOSS_INTERVAL = 100_000_000L;
+    static final long FINAL_NOTICE_INTERVAL = 50_000_000L;
+    static final int FINAL_NOTICES = 3;
+    static final int MANIFEST_CHUNKS_PER_JOIN = 32;
+    static final int MAX_BATCH = 64;
+    /** Ethernet header and FCS, IPv4 and UDP headers: what a datagram costs on the wire beyond itself. */
+    static final int WIRE_OVERHEAD = 18 + 20 + 8;
+    static final int MAX_ROUNDS = 0xFFFF;
+
+    private final Manifest manifest;
+    private final ImageLayout layout;
+    private final BlockSource source;
+    private final SenderConfig config;
+    private final PacketAuthenticator authenticator;
+    private final FrameWriter writer;
+    private final Consumer<String> log;
+    private final byte[] manifestBytes;
+    private final int chunkSize;
+    private final int chunkCount;
+    private final PacketCounters counters = new PacketCounters();
+    private final Map<Integer, Receiver> receivers = new LinkedHashMap<>();
+    private final RateController rate;
+    private final ByteBuffer blockBuffer;
+    private final long nonZeroPackets;
+
+    private State state = State.WAITING;
+    private String startReason;
+    private String endReason;
+    private long createdAt = -1;
+    private long startedAt;
+    private long finishedAt;
+    private long lastRegistrationAt;
+    private long nextAnnounceAt;
+    private long nextRoundEndAt;
+    private long nextVerifyAt;
+    private long nextLossCheckAt;
+    private long nextFinalNoticeAt;
+    private int finalNoticesLeft = FINAL_NOTICES;
+
+    private int round;
+    private int cursorBlock;
+    private int cursorPacket;
+    private long cursorIndex;
+    private PacketBitmap current;
+    private PacketBitmap next;
+    private long sentInRound;
+    private int cachedBlock = -1;
+
+    private double tokens;
+    private long lastRefill;
+
+    private long dataPackets;
+    private long repairPackets;
+    private long payloadBytesSent;
+    private long round1PayloadSent;
+    private long badNaks;
+
+    public SenderEngine(Manifest manifest, BlockSource source, SenderConfig config, byte[] key, int transferId,
+            ByteBufAllocator allocator, Consumer<String> log) {
+        this.manifest = manifest;
+        this.layout = manifest.layout(config.payloadSize());
+        this.source = source;
+        this.config = config;
+        this.authenticator = new PacketAuthenticator(key);
+        this.writer = new FrameWriter(allocator, authenticator, transferId, 0);
+        this.log = log;
+        this.manifestBytes = manifest.serialize();
+        this.chunkSize = config.payloadSize();
+        this.chunkCount = (manifestBytes.length + chunkSize - 1) / chunkSize;
+        this.rate = new RateController(config.maxBitsPerSecond());
+        this.blockBuffer = ByteBuffer.allocateDirect(manifest.blockSize());
+        long packets = 0;
+        for (int b = 0; b < layout.blockCount(); b++) {
+            if (!manifest.isZero(b)) {
+                packets += layout.packetsInBlock(b);
+            }
+        }
+        this.nonZeroPackets = packets;
+    }
+
+    // ------------------------------------------------------------------ inbound
+
+    /** Handles one received datagram (its readable bytes). Never throws for bad input. */
+    public void onDatagram(ByteBuf in, String fromIp, int fromPort, long now) {
+        Verdict verdict = DatagramValidator.check(in, authenticator);
+        if (verdict != Verdict.OK) {
+            counters.count(verdict);
+            return;
+        }
+        if (Header.transferId(in) != writer.transferId()) {
+            counters.count(Verdict.OTHER_TRANSFER);
+            return;
+        }
+        counters.count(Verdict.OK);
+        int node = Header.nodeId(in);
+        if (node == 0) {
+            return; // another sender's packet with our key and id: nothing for us
+        }
+        PacketType type = PacketType.of(Header.type(in));
+        switch (type) {
+            case JOIN -> onJoin(in, node, fromIp, fromPort, now);
+            case STATUS -> onStatus(in, node, now);
+            case RESULT -> onResult(in, node, now);
+            default -> {
+                // sender-to-receiver types arriving here: ignored
+            }
+        }
+    }
+
+    private void onJoin(ByteBuf in, int node, String ip, int port, long now) {
+        Receiver r = receivers.get(node);
+        if (state != State.WAITING) {
+            if (r == null) {
+                pendingUnicast.add(new Pending(accept(Accept.REFUSED_STARTED), Peer.of(ip, port)));
+                log.accept("late receiver " + Join.host(in) + " (" + ip + ") refused: the transfer already started");
+            }
+            return;
+        }
+        if (r == null) {
+            r = new Receiver(node, Join.host(in), Peer.of(ip, port));
+            receivers.put(node, r);
+            lastRegistrationAt = now;
+            log.accept("receiver " + r.label() + " registered (" + receivers.size()
+                    + (config.expectedReceivers() > 0 ? " of " + config.expectedReceivers() : "") + ")");
+        }
+        r.lastHeard = now;
+        int nextChunk = Join.nextChunk(in);
+        if (nextChunk < chunkCount) {
+            int end = Math.min(chunkCount, Math.max(0, nextChunk) + MANIFEST_CHUNKS_PER_JOIN);
+            for (int c = Math.max(0, nextChunk); c < end; c++) {
+                pendingUnicast.add(new Pending(manifestChunk(c), r.address));
+            }
+        } else if ((Header.flags(in) & Join.FLAG_READY) != 0) {
+            r.ready = true;
+            pendingUnicast.add(new Pending(accept(Accept.ACCEPTED), r.address));
+        }
+    }
+
+    private void onStatus(ByteBuf in, int node, long now) {
+        Receiver r = receivers.get(node);
+        if (r == null || r.outcome != ReceiverOutcome.PENDING) {
+            return;
+        }
+        r.lastHeard = now;
+        r.received = Status.received(in);
+        r.highestSequence = Status.highestSequence(in);
+        r.statusSeen = true;
+        r.completeBlocks = Status.completeBlocks(in);
+        if ((Header.flags(in) & Status.FLAG_ROUND_REPORT) == 0 || Status.round(in) != round
+                || state != State.COLLECTING) {
+            return;
+        }
+        for (int entry = Status.firstNak(in); entry < Status.nakEnd(in); entry = Status.nextNak(in, entry)) {
+            mergeNak(in, entry);
+        }
+        int parts = Status.parts(in);
+        int part = Status.part(in);
+        if (parts == 0 || part >= parts) {
+            badNaks++;
+            return;
+        }
+        if (r.reportRound != round || r.reportPartsExpected != parts) {
+            r.reportRound = round;
+            r.reportPartsExpected = parts;
+            r.reportParts.clear();
+        }
+        r.reportParts.set(part);
+        r.reportMissing = Status.missing(in);
+        if (r.reportParts.cardinality() == parts) {
+            r.reportedRound = round;
+        }
+    }
+
+    private void mergeNak(ByteBuf in, int entry) {
+        int block = Status.nakBlock(in, entry);
+        int first = Status.nakFirstPacket(in, entry);
+        int length = Status.nakBitmapLength(in, entry);
+        if (block < 0 || block >= layout.blockCount() || manifest.isZero(block)) {
+            badNaks++;
+            return;
+        }
+        int packets = layout.packetsInBlock(block);
+        int bitmap = entry + Status.NAK_FIXED_LENGTH;
+        for (int i = 0; i < length; i++) {
+            int bits = in.getUnsignedByte(bitmap + i);
+            while (bits != 0) {
+                int bit = Integer.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                int packet = first + i * 8 + bit;
+                if (packet < packets) {
+                    next.set(layout.packetIndex(block, packet));
+                } else {
+                    badNaks++;
+                }
+            }
+        }
+    }
+
+    private void onResult(ByteBuf in, int node, long now) {
+        Receiver r = receivers.get(node);
+        if (r == null) {
+            return;
+        }
+        r.lastHeard = now;
+        pendingUnicast.add(new Pending(drop(node, Drop.REASON_FINISHED, "result received"), r.address));
+        if (r.outcome != ReceiverOutcome.PENDING) {
+            return;
+        }
+        r.sha256 = HexFormat.of().formatHex(Result.sha256(in));
+        r.message = Result.message(in);
+        if (Result.outcome(in) == Result.VERIFIED && r.sha256.equals(manifest.sha256Hex())) {
+            r.outcome = ReceiverOutcome.VERIFIED;
+            log.accept("receiver " + r.label() + " verified SHA-256 " + r.sha256);
+        } else {
+            r.outcome = ReceiverOutcome.FAILED;
+            if (r.message.isEmpty()) {
+                r.message = "reported SHA-256 " + r.sha256 + ", expected " + manifest.sha256Hex();
+            }
+            log.accept("receiver " + r.label() + " failed: " + r.message);
+        }
+    }
+
+    // ------------------------------------------------------------------ outbound
+
+    private record Pending(ByteBuf datagram, InetSocketAddress to) {
+    }
+
+    private final List<Pending> pendingUnicast = new ArrayList<>();
+
+    /**
+     * Does everything due at {@code now}: answers, announcements, data within the rate.
+     *
+     * @return the {@code nanoTime} at which to poll again at the latest (now or earlier: at once)
+     */
+    public long poll(long now, Outbox out) {
+        if (createdAt < 0) {
+            createdAt = now;
+            lastRefill = now;
+            nextAnnounceAt = now;
+        }
+        for (Pending p : pendingUnicast) {
+            out.unicast(p.datagram, p.to);
+        }
+        pendingUnicast.clear();
+        if (state != State.FINISHED && now >= nextAnnounceAt) {
+            out.multicast(announce());
+            nextAnnounceAt = now + ANNOUNCE_INTERVAL;
+        }
+        long wake = nextAnnounceAt;
+        switch (state) {
+            case WAITING -> wake = Math.min(wake, pollWaiting(now));
+            case SENDING -> wake = Math.min(wake, pollSending(now, out));
+            case COLLECTING -> wake = Math.min(wake, pollCollecting(now, out));
+            case VERIFYING -> wake = Math.min(wake, pollVerifying(now, out));
+            case FINISHED -> wake = pollFinished(now, out);
+        }
+        return wake;
+    }
+
+    private long pollWaiting(long now) {
+        receivers.values().removeIf(r -> {
+            boolean silent = now - r.lastHeard > config.receiverTimeout().toNanos();
+            if (silent) {
+                log.accept("receiver " + r.label() + " went silent before the start; forgotten");
+            }
+            return silent;
+        });
+        int ready = (int) receivers.values().stream().filter(r -> r.ready).count();
+        boolean allReady = ready == receivers.size();
+        if (config.expectedReceivers() > 0 && ready >= config.expectedReceivers() && allReady) {
+            start(now, ready + " receivers ready, as expected");
+        } else if (config.idleStart() != null && ready > 0 && allReady
+                && now - lastRegistrationAt >= config.idleStart().toNanos()) {
+            start(now, "no new receiver for " + seconds(config.idleStart().toNanos()) + " s (" + ready
+                    + " ready)");
+        } else if (config.startTimeout() != null && receivers.isEmpty()
+                && now - createdAt >= config.startTimeout().toNanos()) {
+            finish(now, "no receiver registered within " + seconds(config.startTimeout().toNanos()) + " s");
+        }
+        return now + 20_000_000L;
+    }
+
+    private void start(long now, String reason) {
+        startReason = reason;
+        startedAt = now;
+        log.accept("starting: " + reason);
+        for (Receiver r : receivers.values()) {
+            r.lastHeard = now;
+        }
+        current = new PacketBitmap(layout.packetSlots());
+        next = new PacketBitmap(layout.packetSlots());
+        nextLossCheckAt = now + LOSS_INTERVAL;
+        beginRound(1, now);
+    }
+
+    private void beginRound(int number, long now) {
+        round = number;
+        sentInRound = 0;
+        cursorBlock = 0;
+        cursorPacket = 0;
+        cursorIndex = 0;
+        state = State.SENDING;
+        lastRefill = now;
+    }
+
+    private long pollSending(long now, Outbox out) {
+        dropSilent(now, out);
+        if (state != State.SENDING) {
+            return now;
+        }
+        checkLoss(now);
+        long wirePerPacket = config.payloadSize() + Data.OVERHEAD + WIRE_OVERHEAD;
+        double burst = wirePerPacket * (double) MAX_BATCH;
+        tokens = Math.min(burst, tokens + (now - lastRefill) * (rate.rate() / 8e9));
+        lastRefill = now;
+        int sent = 0;
+        while (sent < MAX_BATCH) {
+            if (!out.canSend()) {
+                return now + 1_000_000L;
+            }
+            int block;
+            int packet;
+            if (round == 1) {
+                while (cursorBlock < layout.blockCount() && manifest.isZero(cursorBlock)) {
+                    cursorBlock++;
+                    cursorPacket = 0;
+                }
+                if (cursorBlock >= layout.blockCount()) {
+                    endRound(now);
+                    return now;
+                }
+                block = cursorBlock;
+                packet = cursorPacket;
+            } else {
+                long index = current.nextSet(cursorIndex);
+                if (index < 0) {
+                    endRound(now);
+                    return now;
+                }
+                block = (int) (index / layout.packetsPerBlock());
+                packet = (int) (index % layout.packetsPerBlock());
+            }
+            int length = layout.packetLength(block, packet);
+            long wire = length + Data.OVERHEAD + WIRE_OVERHEAD;
+            if (tokens < wire) {
+                return now + (long) Math.ceil((wire - tokens) * 8e9 / rate.rate());
+            }
+            tokens -= wire;
+            out.multicast(data(block, packet, length));
+            sent++;
+            sentInRound++;
+            payloadBytesSent += length;
+            if (round == 1) {
+                dataPackets++;
+                round1PayloadSent += length;
+                if (++cursorPacket == layout.packetsInBlock(block)) {
+                    cursorBlock++;
+                    cursorPacket = 0;
+                }
+            } else {
+                repairPackets++;
+                cursorIndex = layout.packetIndex(block, packet) + 1;
+            }
+        }
+        return now;
+    }
+
+    private void endRound(long now) {
+        state = State.COLLECTING;
+        nextRoundEndAt = now;
+        for (Receiver r : receivers.values()) {
+            // Silence is measured from the moment we ask, not from the last data we sent.
+            r.lastHeard = Math.max(r.lastHeard, now - config.receiverTimeout().toNanos() / 2);
+        }
+    }
+
+    private long pollCollecting(long now, Outbox out) {
+        dropSilent(now, out);
+        if (state != State.COLLECTING) {
+            return now;
+        }
+        List<Receiver> live = live();
+        boolean allReported = live.stream().allMatch(r -> r.reportedRound == round);
+        if (!allReported) {
+            if (now >= nextRoundEndAt) {
+                out.multicast(roundEnd());
+                nextRoundEndAt = now + ROUND_END_INTERVAL;
+            }
+            return nextRoundEndAt;
+        }
+        boolean allComplete = true;
+        for (Receiver r : live) {
+            if (r.reportMissing > 0 && r.reportMissing >= r.lastMissing) {
+                r.stalledRounds++;
+            } else {
+                r.stalledRounds = 0;
+            }
+            r.lastMissing = r.reportMissing;
+            if (r.stalledRounds >= config.maxStalledRounds()) {
+                dropReceiver(r, Drop.REASON_NOT_PROGRESSING, "no progress in " + r.stalledRounds
+                        + " rounds (still missing " + r.reportMissing + " packets)", out);
+            } else if (r.reportMissing > 0) {
+                allComplete = false;
+            }
+        }
+        if (live().isEmpty()) {
+            finish(now, "no receiver left");
+        } else if (allComplete) {
+            state = State.VERIFYING;
+            nextVerifyAt = now;
+            for (Receiver r : receivers.values()) {
+                r.lastHeard = Math.max(r.lastHeard, now - config.receiverTimeout().toNanos() / 2);
+            }
+            log.accept("all receivers hold the image after " + round + " round(s); verifying");
+        } else if (round >= MAX_ROUNDS) {
+            finish(now, "gave up after " + round + " rounds");
+        } else {
+            PacketBitmap swap = current;
+            current = next;
+            next = swap;
+            next.clearAll();
+            beginRound(round + 1, now);
+        }
+        return now;
+    }
+
+    private long pollVerifying(long now, Outbox out) {
+        dropSilent(now, out);
+        if (state != State.VERIFYING) {
+            return now;
+        }
+        if (receivers.values().stream().noneMatch(r -> r.outcome == ReceiverOutcome.PENDING)) {
+            long verified = receivers.values().stream().filter(r -> r.outcome == ReceiverOutcome.VERIFIED).count();
+            finish(now, verified + " of " + receivers.size() + " receivers verified");
+            return now;
+        }
+        if (now >= nextVerifyAt) {
+            out.multicast(verify());
+            nextVerifyAt = now + VERIFY_INTERVAL;
+        }
+        return nextVerifyAt;
+    }
+
+    private long pollFinished(long now, Outbox out) {
+        if (finalNoticesLeft > 0 && now >= nextFinalNoticeAt) {
+            out.multicast(drop(0, Drop.REASON_FINISHED, "transfer over: " + endReason));
+            finalNoticesLeft--;
+            nextFinalNoticeAt = now + FINAL_NOTICE_INTERVAL;
+        }
+        return finalNoticesLeft > 0 ? nextFinalNoticeAt : Long.MAX_VALUE;
+    }
+
+    private void finish(long now, String reason) {
+        if (state == State.FINISHED) {
+            return;
+        }
+        endReason = reason;
+        finishedAt = now;
+        state = State.FINISHED;
+        nextFinalNoticeAt = now;
+        log.accept("finished: " + reason);
+    }
+
+    /** Aborts the transfer (an operator's cancel, a shutdown): receivers are told. */
+    public void abort(long now, String reason) {
+        for (Receiver r : receivers.values()) {
+            if (r.outcome == ReceiverOutcome.PENDING) {
+                r.outcome = ReceiverOutcome.DROPPED;
+                r.message = "transfer aborted: " + reason;
+            }
+        }
+        finish(now, "aborted: " + reason);
+    }
+
+    private void dropSilent(long now, Outbox out) {
+        for (Receiver r : live()) {
+            long silence = now - r.lastHeard;
+            if (silence > config.receiverTimeout().toNanos()) {
+                dropReceiver(r, Drop.REASON_SILENT, "silent for " + seconds(silence) + " s", out);
+            }
+        }
+        if (state != State.FINISHED && live().isEmpty()
+                && receivers.values().stream().noneMatch(r -> r.outcome == ReceiverOutcome.PENDING)) {
+            long verified = receivers.values().stream().filter(r -> r.outcome == ReceiverOutcome.VERIFIED).count();
+            finish(now, verified == 0 ? "no receiver left" : verified + " of " + receivers.size() + " receivers verified");
+        }
+    }
+
+    private void dropReceiver(Receiver r, int reason, String message, Outbox out) {
+        r.outcome = ReceiverOutcome.DROPPED;
+        r.message = message;
+        out.unicast(drop(r.nodeId, reason, message), r.address);
+        log.accept("receiver " + r.label() + " dropped: " + message);
+    }
+
+    private void checkLoss(long now) {
+        if (now < nextLossCheckAt) {
+            return;
+        }
+        nextLossCheckAt = now + LOSS_INTERVAL;
+        double worst = -1;
+        for (Receiver r : live()) {
+            if (!r.statusSeen) {
+                continue;
+            }
+            long expected = (r.highestSequence - r.lossSequenceMark) & 0xFFFF_FFFFL;
+            long got = (r.received - r.lossReceivedMark) & 0xFFFF_FFFFL;
+            r.lossSequenceMark = r.highestSequence;
+            r.lossReceivedMark = r.received;
+            if (expected >= 64 && expected < 0x8000_0000L) {
+                worst = Math.max(worst, Math.max(0, 1 - (double) got / expected));
+            }
+        }
+        if (worst >= 0) {
+            rate.onLoss(worst);
+        }
+    }
+
+    private List<Receiver> live() {
+        List<Receiver> live = new ArrayList<>();
+        for (Receiver r : receivers.values()) {
+            if (r.outcome == ReceiverOutcome.PENDING && (state == State.WAITING || r.ready)) {
+                live.add(r);
+            }
+        }
+        return live;
+    }
+
+    // ------------------------------------------------------------------ frames
+
+    private ByteBuf announce() {
+        int announceState = switch (state) {
+            case WAITING -> Announce.STATE_WAITING;
+            case FINISHED -> Announce.STATE_FINISHED;
+            default -> Announce.STATE_RUNNING;
+        };
+        ByteBuf out = writer.begin(PacketType.ANNOUNCE, 0, Announce.LENGTH);
+        Announce.writeBody(out, announceState, config.payloadSize(), manifest.blockSize(), manifest.imageSize(),
+                manifest.blockCount(), manifestBytes.length, chunkSize, config.expectedReceivers(),
+                manifest.sha256());
+        return writer.finish(out);
+    }
+
+    private ByteBuf manifestChunk(int chunk) {
+        int from = chunk * chunkSize;
+        int length = Math.min(chunkSize, manifestBytes.length - from);
+        ByteBuf out = writer.begin(PacketType.MANIFEST, 0, ManifestChunk.FIXED_LENGTH + length);
+        ManifestChunk.writeBody(out, chunk, chunkCount, manifestBytes, from, length);
+        return writer.finish(out);
+    }
+
+    private ByteBuf accept(int verdict) {
+        ByteBuf out = writer.begin(PacketType.ACCEPT, 0, Accept.LENGTH);
+        Accept.writeBody(out, verdict, receivers.size());
+        return writer.finish(out);
+    }
+
+    private ByteBuf data(int block, int packet, int length) {
+        if (cachedBlock != block) {
+            blockBuffer.clear().limit(layout.blockLength(block));
+            try {
+                source.read(layout.blockOffset(block), blockBuffer);
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading block " + block + " of the image", e);
+            }
+            cachedBlock = block;
+        }
+        ByteBuf out = writer.begin(PacketType.DATA, 0, Data.FIXED_LENGTH + length);
+        Data.writeFixed(out, block, packet, round);
+        int from = packet * config.payloadSize();
+        out.writeBytes(blockBuffer.duplicate().limit(from + length).position(from));
+        return writer.finish(out);
+    }
+
+    private ByteBuf roundEnd() {
+        ByteBuf out = writer.begin(PacketType.ROUND_END, 0, RoundEnd.LENGTH);
+        RoundEnd.writeBody(out, round, (int) Math.min(Integer.MAX_VALUE, sentInRound));
+        return writer.finish(out);
+    }
+
+    private ByteBuf verify() {
+        ByteBuf out = writer.begin(PacketType.VERIFY, 0, Verify.LENGTH);
+        Verify.writeBody(out, round);
+        return writer.finish(out);
+    }
+
+    private ByteBuf drop(int target, int reason, String message) {
+        byte[] text = message.getBytes(StandardCharsets.UTF_8);
+        ByteBuf out = writer.begin(PacketType.DROP, 0, Drop.bodyLength(text));
+        Drop.writeBody(out, target, reason, text);
+        return writer.finish(out);
+    }
+
+    // ------------------------------------------------------------------ reporting
+
+    public State state() {
+        return state;
+    }
+
+    public boolean finished() {
+        return state == State.FINISHED && finalNoticesLeft == 0;
+    }
+
+    public String startReason() {
+        return startReason;
+    }
+
+    public String endReason() {
+        return endReason;
+    }
+
+    public int round() {
+        return round;
+    }
+
+    public long currentRateBitsPerSecond() {
+        return rate.rate();
+    }
+
+    public long rateDecreases() {
+        return rate.decreases();
+    }
+
+    public long dataPackets() {
+        return dataPackets;
+    }
+
+    public long repairPackets() {
+        return repairPackets;
+    }
+
+    public long payloadBytesSent() {
+        return payloadBytesSent;
+    }
+
+    public long nonZeroPackets() {
+        return nonZeroPackets;
+    }
+
+    /** Share of the first pass sent, 0..1 (1 once repairs run). */
+    public double firstPassShare() {
+        long total = manifest.bytesToSend();
+        return total == 0 ? 1 : Math.min(1, (double) round1PayloadSent / total);
+    }
+
+    public long badNaks() {
+        return badNaks;
+    }
+
+    public PacketCounters counters() {
+        return counters;
+    }
+
+    public int registeredReceivers() {
+        return receivers.size();
+    }
+
+    /** Nanoseconds from the start of the data to the end, or 0 if it never started. */
+    public long transferNanos() {
+        return startedAt == 0 || finishedAt == 0 ? 0 : finishedAt - startedAt;
+    }
+
+    public List<ReceiverResult> results() {
+        List<ReceiverResult> out = new ArrayList<>();
+        for (Receiver r : receivers.values()) {
+            out.add(new ReceiverResult(r.nodeId, r.host, r.address.getAddress().getHostAddress(), r.outcome,
+                    r.sha256, r.message));
+        }
+        return out;
+    }
+
+    private static String seconds(long nanos) {
+        return String.format("%.1f", nanos / 1e9);
+    }
+
+    /** What the sender knows of one receiver. */
+    private static final class Receiver {
+        final int nodeId;
+        final String host;
+        final InetSocketAddress address;
+        boolean ready;
+        long lastHeard;
+        ReceiverOutcome outcome = ReceiverOutcome.PENDING;
+        String sha256 = "";
+        String message = "";
+        boolean statusSeen;
+        int received;
+        int highestSequence;
+        int lossReceivedMark;
+        int lossSequenceMark;
+        int completeBlocks;
+        int reportRound = -1;
+        int reportPartsExpected;
+        final BitSet reportParts = new BitSet();
+        int reportedRound = -1;
+        long reportMissing = Long.MAX_VALUE;
+        long lastMissing = Long.MAX_VALUE;
+        int stalledRounds;
+
+        Receiver(int nodeId, String host, InetSocketAddress address) {
+            this.nodeId = nodeId;
+            this.host = host;
+            this.address = address;
+        }
+
+        String label() {
+            return (host.isEmpty() ? "" : host + " ") + address.getAddress().getHostAddress();
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.imgcast.protocol.engine;
+
+import io.netty.buffer.ByteBuf;
+
+/** What the socket layer drives: a sender or a receiver state machine. */
+public interface TransferEngine {
+    /** One received datagram; the engine does not keep {@code in}. */
+    void onDatagram(ByteBuf in, String fromIp, int fromPort, long now);
+
+    /** Work due at {@code now}; returns when to poll next at the latest. */
+    long poll(long now, Outbox out);
+
+    /** True once the engine has nothing more to do. */
+    boolean finished();
+}

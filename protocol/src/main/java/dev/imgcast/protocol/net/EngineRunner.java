@@ -1,0 +1,234 @@
+package dev.imgcast.protocol.net;
+
+import dev.imgcast.protocol.engine.Outbox;
+import dev.imgcast.protocol.engine.TransferEngine;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import java.lang.reflect.Field;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Drives a {@link TransferEngine} on one Vert.x event loop with datagram sockets bound to the
+ * chosen interface. The engine's state is only touched from that loop.
+ *
+ * <p>Facts this relies on (design.md section 6): Vert.x's {@code send} resolves the host and
+ * allocates a promise per datagram, and its receive buffer option also sizes Netty's per-read
+ * buffer. So the socket is created by Vert.x (binding, multicast membership, event loop), then
+ * configured and written through its Netty channel: SO_RCVBUF set on the channel, a 9 KiB read
+ * buffer, 16 datagrams per read, bounded writes flushed once per poll.
+ */
+public final class EngineRunner implements Outbox {
+    static final int RECEIVE_BUFFER = 4 << 20;
+    static final int SEND_BUFFER = 1 << 20;
+    static final int READ_BUFFER = 9216;
+    static final int MESSAGES_PER_READ = 16;
+
+    private final Vertx vertx;
+    private final TransferEngine engine;
+    private final NetworkChoice network;
+    private final boolean receiver;
+    private final InetSocketAddress groupAddress;
+    private final Promise<Void> done = Promise.promise();
+    private final List<DatagramSocket> sockets = new ArrayList<>();
+    private Context context;
+    private DatagramChannel sendChannel;
+    private boolean needsFlush;
+    private long timerId = -1;
+    private long wakeAt = Long.MAX_VALUE;
+    private long sendErrors;
+
+    private EngineRunner(Vertx vertx, TransferEngine engine, NetworkChoice network, boolean receiver) {
+        this.vertx = vertx;
+        this.engine = engine;
+        this.network = network;
+        this.receiver = receiver;
+        this.groupAddress = new InetSocketAddress(network.group(), network.port());
+    }
+
+    /** Runs a sender: one socket on the interface's address, sending to the group, receiving reports. */
+    public static Future<Void> runSender(Vertx vertx, TransferEngine engine, NetworkChoice network) {
+        return new EngineRunner(vertx, engine, network, false).start();
+    }
+
+    /**
+     * Runs a receiver: one socket bound to the group and port, member of the group on the
+     * interface only, and one on the interface's address for the unicast exchange with the sender.
+     */
+    public static Future<Void> runReceiver(Vertx vertx, TransferEngine engine, NetworkChoice network) {
+        return new EngineRunner(vertx, engine, network, true).start();
+    }
+
+    private Future<Void> start() {
+        context = vertx.getOrCreateContext();
+        context.runOnContext(v -> open().onComplete(ar -> {
+            if (ar.failed()) {
+                closeAll();
+                done.tryFail(ar.cause());
+            } else {
+                tick();
+            }
+        }));
+        return done.future();
+    }
+
+    private Future<Void> open() {
+        String ifaceAddress = network.address().getHostAddress();
+        DatagramSocketOptions controlOptions = new DatagramSocketOptions()
+                .setMulticastNetworkInterface(network.interfaceName())
+                .setMulticastTimeToLive(network.ttl());
+        DatagramSocket control = vertx.createDatagramSocket(controlOptions);
+        sockets.add(control);
+        Future<DatagramSocket> bound = control.listen(0, ifaceAddress).map(s -> {
+            sendChannel = channelOf(s);
+            tune(sendChannel);
+            s.handler(p -> onPacket(p.data().getByteBuf(), p.sender().host(), p.sender().port()));
+            s.exceptionHandler(e -> sendErrors++);
+            return s;
+        });
+        if (!receiver) {
+            return bound.mapEmpty();
+        }
+        return bound.compose(c -> {
+            DatagramSocket data = vertx.createDatagramSocket(new DatagramSocketOptions().setReuseAddress(true)
+                    .setReusePort(true));
+            sockets.add(data);
+            // Bound to the group address: the socket sees this group's datagrams only.
+            return data.listen(network.port(), network.group().getHostAddress())
+                    .compose(s -> {
+                        tune(channelOf(s));
+                        s.handler(p -> onPacket(p.data().getByteBuf(), p.sender().host(), p.sender().port()));
+                        return s.listenMulticastGroup(network.group().getHostAddress(), network.interfaceName(), null);
+                    })
+                    .mapEmpty();
+        });
+    }
+
+    private static void tune(DatagramChannel channel) {
+        channel.config().setOption(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER);
+        channel.config().setOption(ChannelOption.SO_SNDBUF, SEND_BUFFER);
+        channel.config().setRecvByteBufAllocator(
+                new FixedRecvByteBufAllocator(READ_BUFFER).maxMessagesPerRead(MESSAGES_PER_READ));
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(256 << 10, 1 << 20));
+    }
+
+    /** The Netty channel under a Vert.x datagram socket (a private field of Vert.x 4.5). */
+    static DatagramChannel channelOf(DatagramSocket socket) {
+        try {
+            Field field = socket.getClass().getDeclaredField("channel");
+            field.setAccessible(true);
+            return (DatagramChannel) field.get(socket);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("this Vert.x version hides the datagram channel differently", e);
+        }
+    }
+
+    private void onPacket(ByteBuf data, String host, int port) {
+        try {
+            engine.onDatagram(data, host, port, System.nanoTime());
+        } catch (RuntimeException e) {
+            fail(e);
+            return;
+        }
+        // Answers (manifest chunks, reports) go out without waiting for the next timer.
+        reschedule(System.nanoTime());
+    }
+
+    private void tick() {
+        timerId = -1;
+        wakeAt = Long.MAX_VALUE;
+        if (done.future().isComplete()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long next;
+        try {
+            next = engine.poll(now, this);
+        } catch (RuntimeException e) {
+            fail(e);
+            return;
+        }
+        if (needsFlush) {
+            sendChannel.flush();
+            needsFlush = false;
+        }
+        if (engine.finished()) {
+            closeAll();
+            done.tryComplete();
+            return;
+        }
+        reschedule(next);
+    }
+
+    private void reschedule(long at) {
+        if (at >= wakeAt) {
+            return;
+        }
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+            timerId = -1;
+        }
+        wakeAt = at;
+        long delayMillis = (at - System.nanoTime()) / 1_000_000L;
+        if (delayMillis <= 0) {
+            // Yield to the event loop (inbound reports) before going on.
+            timerId = -2;
+            context.runOnContext(v -> {
+                if (timerId == -2) {
+                    tick();
+                }
+            });
+        } else {
+            timerId = vertx.setTimer(Math.min(delayMillis, 1000), id -> tick());
+        }
+    }
+
+    private void fail(Throwable e) {
+        closeAll();
+        done.tryFail(e);
+    }
+
+    private void closeAll() {
+        for (DatagramSocket s : sockets) {
+            s.close();
+        }
+        sockets.clear();
+    }
+
+    @Override
+    public void multicast(ByteBuf datagram) {
+        sendChannel.write(new DatagramPacket(datagram, groupAddress), sendChannel.voidPromise());
+        needsFlush = true;
+    }
+
+    @Override
+    public void unicast(ByteBuf datagram, InetSocketAddress to) {
+        sendChannel.write(new DatagramPacket(datagram, to), sendChannel.voidPromise());
+        needsFlush = true;
+    }
+
+    @Override
+    public boolean canSend() {
+        if (!sendChannel.isWritable()) {
+            sendChannel.flush();
+            needsFlush = false;
+            return sendChannel.isWritable();
+        }
+        return true;
+    }
+
+    public long sendErrors() {
+        return sendErrors;
+    }
+}
