@@ -176,14 +176,15 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-start_watchdog() { # SECONDS PID...
-  local secs=$1; shift
+start_watchdog() { # SECONDS MARKER_FILE PID...
+  local secs=$1 marker=$2; shift 2
   (
     sp=
     trap '[[ -n $sp ]] && kill "$sp" 2>/dev/null; exit 0' TERM
     sleep "$secs" & sp=$!
     wait "$sp" || exit 0
     echo "run.sh: run exceeded ${secs}s, stopping it" >&2
+    : >"$marker"
     kill_ours TERM "$@"
     sleep 3
     kill_ours KILL "$@"
@@ -290,8 +291,8 @@ run_transfer() { # TOOL IMAGE SHA256 NRECEIVERS OUTDIR RUNLOG SAMPLE_RSS
         ;;
       imgcast)
         outs[i]=$outdir/r$i.img
-        ip netns exec "$ns" java -jar "$JAR" receive "${outs[i]}" --interface eth0 \
-          --session bench --timeout 60 >"$rlog/r$i.log" 2>&1 </dev/null &
+        ip netns exec "$ns" java -jar "$RUN_JAR" receive "${outs[i]}" --interface eth0 \
+          --session bench --timeout 60 --name "r$i" >"$rlog/r$i.log" 2>&1 </dev/null &
         ;;
     esac
     rpids[i]=$!
@@ -327,13 +328,13 @@ run_transfer() { # TOOL IMAGE SHA256 NRECEIVERS OUTDIR RUNLOG SAMPLE_RSS
           -P 230.5.5.1 -H "$hosts" "$image" >"$rlog/sender.log" 2>&1 </dev/null &
         ;;
       imgcast)
-        ip netns exec "$ns" java -jar "$JAR" send "$image" --interface eth0 --session bench \
+        ip netns exec "$ns" java -jar "$RUN_JAR" send "$image" --interface eth0 --session bench \
           --rate "${RATE_MBIT}m" --receivers "$n" --timeout 60 >"$rlog/sender.log" 2>&1 </dev/null &
         ;;
     esac
     local spid=$!
     track "$spid"
-    start_watchdog "$limit" "$spid" "${rpids[@]}"
+    start_watchdog "$limit" "$rlog/timed-out" "$spid" "${rpids[@]}"
 
     rc=0; wait "$spid" || rc=$?
     untrack "$spid"
@@ -366,6 +367,7 @@ run_transfer() { # TOOL IMAGE SHA256 NRECEIVERS OUTDIR RUNLOG SAMPLE_RSS
     fi
     stop_watchdog
     RUN_SECONDS=$(elapsed "$t0" "$t1")
+    [[ ! -e $rlog/timed-out ]] || reason="timed out after ${limit}s ($reason)"
   fi
   stop_pids "${rpids[@]}"
   if [[ ${#samplers[@]} -gt 0 ]]; then stop_pids "${samplers[@]}"; fi
@@ -437,6 +439,16 @@ lab_up() {
   "$LAB_SH" shape "$LAB" "${RATE_MBIT}mbit"
 }
 
+# The jar is copied once per script run, so that a rebuild during the benchmark cannot
+# change (or break) imgcast between repetitions.
+RUN_JAR=
+snapshot_jar() { # DIR
+  [[ -f $JAR ]] || return 0
+  RUN_JAR=$1/img.jar
+  cp "$JAR" "$RUN_JAR"
+  log "imgcast: $JAR (sha256 $(sha256sum "$RUN_JAR" | cut -c1-12), built $(date -r "$JAR" '+%F %T'))"
+}
+
 RESULTS=""
 emit() { RESULTS+="$1"$'\n'; echo "$1"; }
 
@@ -450,6 +462,7 @@ run_matrix() {
   [[ -d $base && $(free_bytes "$base") -gt $((need * 2)) ]] || base=${TMPDIR:-/tmp}
   WORK=$(mktemp -d "$base/imgcast-bench.XXXXXX")
   log "images and received copies in $WORK"
+  snapshot_jar "$WORK"
 
   local img
   declare -A SHA=()
@@ -571,6 +584,7 @@ run_memory() {
   [[ ${#tools[@]} -gt 0 ]] || return 0
   MEMWORK=$(mktemp -d "$base/imgcast-bench-mem.XXXXXX")
   local img=$MEMWORK/sparse.img
+  snapshot_jar "$MEMWORK"
   log "memory check: making a ${MEM_GIB} GiB image in $MEMWORK"
   make_sparse "$img" "$MEM_GIB"
   local sha; sha=$(sha256sum "$img" | cut -d' ' -f1)

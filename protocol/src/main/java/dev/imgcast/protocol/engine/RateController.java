@@ -5,13 +5,15 @@ package dev.imgcast.protocol.engine;
  * (a lossy cable, a busy switch port) is not congestion: slowing down would not cut it, only
  * make the transfer longer. Loss that rises clearly above the recent floor is congestion (a
  * receiver or link that cannot keep up): the rate drops multiplicatively, then climbs back
- * additively while loss stays at the floor. Never above the configured maximum.
+ * additively while loss stays at the floor. Never above the configured maximum. A transfer
+ * starts at a sixteenth of the maximum and doubles each interval until loss or the maximum.
  */
 public final class RateController {
     static final int WINDOW = 32;
     static final double DECREASE = 0.80;
     static final double INCREASE_SHARE = 0.05;
     static final double CONGESTION_MARGIN = 0.02;
+    static final int SLOW_START_DIVISOR = 16;
 
     private final long maxBitsPerSecond;
     private final long minBitsPerSecond;
@@ -19,6 +21,7 @@ public final class RateController {
     private int samples;
     private long current;
     private long decreases;
+    private boolean slowStart = true;
 
     public RateController(long maxBitsPerSecond) {
         if (maxBitsPerSecond <= 0) {
@@ -26,7 +29,9 @@ public final class RateController {
         }
         this.maxBitsPerSecond = maxBitsPerSecond;
         this.minBitsPerSecond = Math.max(1, maxBitsPerSecond / 100);
-        this.current = maxBitsPerSecond;
+        // Slow start: receivers whose JVM is still compiling the receive path lose a full-rate
+        // first burst; a rate that doubles each interval gives them the first few hundred ms.
+        this.current = Math.max(minBitsPerSecond, maxBitsPerSecond / SLOW_START_DIVISOR);
     }
 
     /** The rate to send at now, bits per second. */
@@ -46,6 +51,10 @@ public final class RateController {
         if (congested) {
             current = Math.max(minBitsPerSecond, (long) (current * DECREASE));
             decreases++;
+            slowStart = false;
+        } else if (slowStart) {
+            current = Math.min(maxBitsPerSecond, current * 2);
+            slowStart = current < maxBitsPerSecond;
         } else {
             current = Math.min(maxBitsPerSecond, current + (long) (maxBitsPerSecond * INCREASE_SHARE));
         }

@@ -164,26 +164,28 @@ public final class ReceiverEngine implements TransferEngine {
     // ------------------------------------------------------------------ inbound
 
     /** Handles one received datagram (its readable bytes). Never throws for bad input. */
-    public void onDatagram(ByteBuf in, String fromIp, int fromPort, long now) {
+    @Override
+    public boolean onDatagram(ByteBuf in, InetSocketAddress from, long now) {
         Verdict verdict = DatagramValidator.check(in, authenticator);
         if (verdict != Verdict.OK) {
             counters.count(verdict);
-            return;
+            return false;
         }
         if (Header.nodeId(in) != 0) {
             counters.count(Verdict.OK);
-            return; // another receiver's report (a unicast we should not see): not ours
+            return false; // another receiver's report (a unicast we should not see): not ours
         }
+        State before = state;
         PacketType type = PacketType.of(Header.type(in));
         int transfer = Header.transferId(in);
         if (writer == null || transfer != transferId) {
             if (type == PacketType.ANNOUNCE && state == State.LISTENING) {
                 counters.count(Verdict.OK);
-                onFirstAnnounce(in, transfer, fromIp, fromPort, now);
+                onFirstAnnounce(in, transfer, from, now);
             } else {
                 counters.count(Verdict.OTHER_TRANSFER);
             }
-            return;
+            return state != before;
         }
         counters.count(Verdict.OK);
         lastHeardFromSender = now;
@@ -199,9 +201,10 @@ public final class ReceiverEngine implements TransferEngine {
                 // receiver-to-sender types: not for us
             }
         }
+        return state != before || !toSender.isEmpty() || (state == State.JOINING && nextJoinAt <= now);
     }
 
-    private void onFirstAnnounce(ByteBuf in, int transfer, String ip, int port, long now) {
+    private void onFirstAnnounce(ByteBuf in, int transfer, InetSocketAddress from, long now) {
         if (refusedTransfers.contains(transfer)) {
             return;
         }
@@ -226,7 +229,7 @@ public final class ReceiverEngine implements TransferEngine {
             return;
         }
         transferId = transfer;
-        sender = Peer.of(ip, port);
+        sender = from;
         writer = new FrameWriter(allocator, authenticator, transferId, nodeId);
         payloadSize = Announce.payloadSize(in);
         announcedSize = Announce.imageSize(in);
@@ -237,7 +240,7 @@ public final class ReceiverEngine implements TransferEngine {
         lastHeardFromSender = now;
         nextJoinAt = now;
         state = State.JOINING;
-        log.accept("sender " + ip + " announces " + Sizes.human(announcedSize) + ", SHA-256 "
+        log.accept("sender " + from.getAddress().getHostAddress() + " announces " + Sizes.human(announcedSize) + ", SHA-256 "
                 + HexFormat.of().formatHex(announcedSha) + "; registering");
     }
 
@@ -457,6 +460,7 @@ public final class ReceiverEngine implements TransferEngine {
      *
      * @return the {@code nanoTime} at which to poll again at the latest
      */
+    @Override
     public long poll(long now, Outbox out) {
         if (createdAt < 0) {
             createdAt = now;
@@ -714,6 +718,7 @@ public final class ReceiverEngine implements TransferEngine {
         return state;
     }
 
+    @Override
     public boolean finished() {
         return state == State.DONE;
     }

@@ -71,9 +71,11 @@ public final class SenderEngine implements TransferEngine {
     static final int FINAL_NOTICES = 3;
     static final int MANIFEST_CHUNKS_PER_JOIN = 32;
     static final int MAX_BATCH = 64;
+    static final long BURST_NANOS = 10_000_000L;
     /** Ethernet header and FCS, IPv4 and UDP headers: what a datagram costs on the wire beyond itself. */
     static final int WIRE_OVERHEAD = 18 + 20 + 8;
     static final int MAX_ROUNDS = 0xFFFF;
+    private static final boolean DEBUG = System.getenv("IMG_DEBUG") != null;
 
     private final Manifest manifest;
     private final ImageLayout layout;
@@ -122,6 +124,8 @@ public final class SenderEngine implements TransferEngine {
     private long payloadBytesSent;
     private long round1PayloadSent;
     private long badNaks;
+    private long channelWaits;
+    private long tokenWaits;
 
     public SenderEngine(Manifest manifest, BlockSource source, SenderConfig config, byte[] key, int transferId,
             ByteBufAllocator allocator, Consumer<String> log) {
@@ -149,43 +153,45 @@ public final class SenderEngine implements TransferEngine {
     // ------------------------------------------------------------------ inbound
 
     /** Handles one received datagram (its readable bytes). Never throws for bad input. */
-    public void onDatagram(ByteBuf in, String fromIp, int fromPort, long now) {
+    @Override
+    public boolean onDatagram(ByteBuf in, InetSocketAddress from, long now) {
         Verdict verdict = DatagramValidator.check(in, authenticator);
         if (verdict != Verdict.OK) {
             counters.count(verdict);
-            return;
+            return false;
         }
         if (Header.transferId(in) != writer.transferId()) {
             counters.count(Verdict.OTHER_TRANSFER);
-            return;
+            return false;
         }
         counters.count(Verdict.OK);
         int node = Header.nodeId(in);
         if (node == 0) {
-            return; // another sender's packet with our key and id: nothing for us
+            return false; // another sender's packet with our key and id: nothing for us
         }
         PacketType type = PacketType.of(Header.type(in));
         switch (type) {
-            case JOIN -> onJoin(in, node, fromIp, fromPort, now);
+            case JOIN -> onJoin(in, node, from, now);
             case STATUS -> onStatus(in, node, now);
             case RESULT -> onResult(in, node, now);
             default -> {
                 // sender-to-receiver types arriving here: ignored
             }
         }
+        return !pendingUnicast.isEmpty() || state == State.COLLECTING;
     }
 
-    private void onJoin(ByteBuf in, int node, String ip, int port, long now) {
+    private void onJoin(ByteBuf in, int node, InetSocketAddress from, long now) {
         Receiver r = receivers.get(node);
         if (state != State.WAITING) {
             if (r == null) {
-                pendingUnicast.add(new Pending(accept(Accept.REFUSED_STARTED), Peer.of(ip, port)));
-                log.accept("late receiver " + Join.host(in) + " (" + ip + ") refused: the transfer already started");
+                pendingUnicast.add(new Pending(accept(Accept.REFUSED_STARTED), from));
+                log.accept("late receiver " + Join.host(in) + " (" + from.getAddress().getHostAddress() + ") refused: the transfer already started");
             }
             return;
         }
         if (r == null) {
-            r = new Receiver(node, Join.host(in), Peer.of(ip, port));
+            r = new Receiver(node, Join.host(in), from);
             receivers.put(node, r);
             lastRegistrationAt = now;
             log.accept("receiver " + r.label() + " registered (" + receivers.size()
@@ -300,6 +306,7 @@ public final class SenderEngine implements TransferEngine {
      *
      * @return the {@code nanoTime} at which to poll again at the latest (now or earlier: at once)
      */
+    @Override
     public long poll(long now, Outbox out) {
         if (createdAt < 0) {
             createdAt = now;
@@ -377,13 +384,16 @@ public final class SenderEngine implements TransferEngine {
             return now;
         }
         checkLoss(now);
+        // The bucket holds BURST_NANOS worth of sending: timers fire late (1 ms at best, several
+        // on a busy machine), and what a late poll could not send would otherwise be lost rate.
         long wirePerPacket = config.payloadSize() + Data.OVERHEAD + WIRE_OVERHEAD;
-        double burst = wirePerPacket * (double) MAX_BATCH;
+        double burst = Math.max(wirePerPacket * (double) MAX_BATCH, rate.rate() / 8e9 * BURST_NANOS);
         tokens = Math.min(burst, tokens + (now - lastRefill) * (rate.rate() / 8e9));
         lastRefill = now;
         int sent = 0;
         while (sent < MAX_BATCH) {
             if (!out.canSend()) {
+                channelWaits++;
                 return now + 1_000_000L;
             }
             int block;
@@ -411,6 +421,7 @@ public final class SenderEngine implements TransferEngine {
             int length = layout.packetLength(block, packet);
             long wire = length + Data.OVERHEAD + WIRE_OVERHEAD;
             if (tokens < wire) {
+                tokenWaits++;
                 return now + (long) Math.ceil((wire - tokens) * 8e9 / rate.rate());
             }
             tokens -= wire;
@@ -581,6 +592,11 @@ public final class SenderEngine implements TransferEngine {
         }
         if (worst >= 0) {
             rate.onLoss(worst);
+            if (DEBUG) {
+                log.accept(String.format("debug: t %d ms loss %.3f rate %d channel waits %d token waits %d sent %d",
+                        (now - startedAt) / 1_000_000L, worst,
+                        rate.rate(), channelWaits, tokenWaits, dataPackets + repairPackets));
+            }
         }
     }
 
@@ -665,6 +681,7 @@ public final class SenderEngine implements TransferEngine {
         return state;
     }
 
+    @Override
     public boolean finished() {
         return state == State.FINISHED && finalNoticesLeft == 0;
     }

@@ -3,7 +3,10 @@ package dev.imgcast.protocol.net;
 import dev.imgcast.protocol.engine.Outbox;
 import dev.imgcast.protocol.engine.TransferEngine;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannelConfig;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramChannel;
@@ -26,14 +29,16 @@ import java.util.List;
  * <p>Facts this relies on (design.md section 6): Vert.x's {@code send} resolves the host and
  * allocates a promise per datagram, and its receive buffer option also sizes Netty's per-read
  * buffer. So the socket is created by Vert.x (binding, multicast membership, event loop), then
- * configured and written through its Netty channel: SO_RCVBUF set on the channel, a 9 KiB read
- * buffer, 16 datagrams per read, bounded writes flushed once per poll.
+ * configured, read and written through its Netty channel: SO_RCVBUF set on the channel, a 9 KiB
+ * read slot, recvmmsg batches on the epoll transport, datagrams handed to the engine before
+ * Vert.x's handler sees them, bounded writes flushed once per poll (sendmmsg on epoll).
  */
 public final class EngineRunner implements Outbox {
     static final int RECEIVE_BUFFER = 4 << 20;
     static final int SEND_BUFFER = 1 << 20;
     static final int READ_BUFFER = 9216;
     static final int MESSAGES_PER_READ = 16;
+    static final int DATAGRAMS_PER_READ = 16;
 
     private final Vertx vertx;
     private final TransferEngine engine;
@@ -93,7 +98,6 @@ public final class EngineRunner implements Outbox {
         Future<DatagramSocket> bound = control.listen(0, ifaceAddress).map(s -> {
             sendChannel = channelOf(s);
             tune(sendChannel);
-            s.handler(p -> onPacket(p.data().getByteBuf(), p.sender().host(), p.sender().port()));
             s.exceptionHandler(e -> sendErrors++);
             return s;
         });
@@ -108,19 +112,41 @@ public final class EngineRunner implements Outbox {
             return data.listen(network.port(), network.group().getHostAddress())
                     .compose(s -> {
                         tune(channelOf(s));
-                        s.handler(p -> onPacket(p.data().getByteBuf(), p.sender().host(), p.sender().port()));
                         return s.listenMulticastGroup(network.group().getHostAddress(), network.interfaceName(), null);
                     })
                     .mapEmpty();
         });
     }
 
-    private static void tune(DatagramChannel channel) {
+    private void tune(DatagramChannel channel) {
         channel.config().setOption(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER);
         channel.config().setOption(ChannelOption.SO_SNDBUF, SEND_BUFFER);
+        int readBuffer = READ_BUFFER;
+        if (channel.config() instanceof EpollDatagramChannelConfig epoll) {
+            // recvmmsg: one system call reads up to DATAGRAMS_PER_READ datagrams into slots of
+            // READ_BUFFER bytes (the largest datagram the protocol allows fits one slot).
+            epoll.setMaxDatagramPayloadSize(READ_BUFFER);
+            readBuffer = READ_BUFFER * DATAGRAMS_PER_READ;
+        }
         channel.config().setRecvByteBufAllocator(
-                new FixedRecvByteBufAllocator(READ_BUFFER).maxMessagesPerRead(MESSAGES_PER_READ));
+                new FixedRecvByteBufAllocator(readBuffer).maxMessagesPerRead(MESSAGES_PER_READ));
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(256 << 10, 1 << 20));
+        // Datagrams go straight to the engine, ahead of Vert.x's handler: no copy to the heap,
+        // no address formatting per packet.
+        channel.pipeline().addFirst("imgcast-engine", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof DatagramPacket packet) {
+                    try {
+                        onPacket(packet.content(), packet.sender());
+                    } finally {
+                        packet.release();
+                    }
+                } else {
+                    ctx.fireChannelRead(msg);
+                }
+            }
+        });
     }
 
     /** The Netty channel under a Vert.x datagram socket (a private field of Vert.x 4.5). */
@@ -134,15 +160,26 @@ public final class EngineRunner implements Outbox {
         }
     }
 
-    private void onPacket(ByteBuf data, String host, int port) {
+    private static final boolean DEBUG = System.getenv("IMG_DEBUG") != null;
+    private long lastPacketAt;
+
+    private void onPacket(ByteBuf data, InetSocketAddress from) {
+        long now = System.nanoTime();
+        if (DEBUG && lastPacketAt != 0 && now - lastPacketAt > 20_000_000L) {
+            System.err.printf("debug: %d ms without a packet%n", (now - lastPacketAt) / 1_000_000L);
+        }
+        lastPacketAt = now;
+        boolean answer;
         try {
-            engine.onDatagram(data, host, port, System.nanoTime());
+            answer = engine.onDatagram(data, from, now);
         } catch (RuntimeException e) {
             fail(e);
             return;
         }
-        // Answers (manifest chunks, reports) go out without waiting for the next timer.
-        reschedule(System.nanoTime());
+        if (answer) {
+            // Answers (manifest chunks, reports) go out without waiting for the next timer.
+            reschedule(now);
+        }
     }
 
     private void tick() {
@@ -180,8 +217,8 @@ public final class EngineRunner implements Outbox {
             timerId = -1;
         }
         wakeAt = at;
-        long delayMillis = (at - System.nanoTime()) / 1_000_000L;
-        if (delayMillis <= 0) {
+        long delay = at - System.nanoTime();
+        if (delay <= 0) {
             // Yield to the event loop (inbound reports) before going on.
             timerId = -2;
             context.runOnContext(v -> {
@@ -190,7 +227,8 @@ public final class EngineRunner implements Outbox {
                 }
             });
         } else {
-            timerId = vertx.setTimer(Math.min(delayMillis, 1000), id -> tick());
+            // Timers have millisecond resolution: a shorter wait is a 1 ms wait, never a spin.
+            timerId = vertx.setTimer(Math.max(1, Math.min((delay + 999_999) / 1_000_000L, 1000)), id -> tick());
         }
     }
 
