@@ -17,10 +17,11 @@ usage: bench/run.sh [options]
   --quick           smoke test: one repetition, random image, 0% loss, no memory check
   --images LIST     matrix images, subset of random,halfzero (default: both)
   --loss LIST       matrix loss percentages (default: 0,1)
-  --memory          run only the memory check (4 GiB image, one receiver; default tool imgcast)
+  --memory          run only the memory check (512 MiB and 4 GiB images, one receiver;
+                    default tool imgcast, --tools adds the peers)
   --no-memory       skip the memory check of the default run
   --size-mib N      size of the matrix images in MiB (default 256)
-  --mem-gib N       size of the memory-check image in GiB (default 4)
+  --mem-gib N       size of the large memory-check image in GiB (default 4)
   --rate MBIT       link shaping and every tool's rate cap, Mbit/s (default 500)
   --receivers N     receivers in the matrix (default 3)
   --out FILE        also write the results (markdown) to FILE
@@ -57,6 +58,7 @@ RECEIVERS=3
 OUT_FILE=
 KEEP_LOGS=0
 MEM_MIN_FREE_GIB=10
+MEM_REF_MIB=512
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -426,9 +428,9 @@ make_halfzero() {
 }
 # Sparse-ish: 1 MiB of random data at the start of every 8 MiB, the rest holes (reads as 0).
 make_sparse() {
-  local f=$1 gib=$2 i
-  truncate -s "${gib}G" "$f"
-  for ((i = 0; i < gib * 1024 / 8; i++)); do
+  local f=$1 mib=$2 i
+  truncate -s "${mib}M" "$f"
+  for ((i = 0; i < mib / 8; i++)); do
     dd if=/dev/urandom of="$f" bs=1M count=1 seek=$((i * 8)) conv=notrunc iflag=fullblock status=none
   done
 }
@@ -583,24 +585,32 @@ run_memory() {
   done
   [[ ${#tools[@]} -gt 0 ]] || return 0
   MEMWORK=$(mktemp -d "$base/imgcast-bench-mem.XXXXXX")
-  local img=$MEMWORK/sparse.img
   snapshot_jar "$MEMWORK"
-  log "memory check: making a ${MEM_GIB} GiB image in $MEMWORK"
-  make_sparse "$img" "$MEM_GIB"
-  local sha; sha=$(sha256sum "$img" | cut -d' ' -f1)
+  # The large image, and a small one of the same pattern: bounded memory means the same peak.
+  local -a sizes=($((MEM_GIB * 1024)))
+  if ((MEM_GIB * 1024 > MEM_REF_MIB)); then sizes=("$MEM_REF_MIB" "${sizes[@]}"); fi
   lab_up 1
-  emit "Memory check: ${MEM_GIB} GiB image (1 MiB of random data at the start of every 8 MiB, the rest zero), 1 receiver, ${RATE_MBIT} Mbit/s, no loss; receiver peak RSS = VmHWM sampled every 0.1 s."
+  emit "Memory check: sparse-ish images (1 MiB of random data at the start of every 8 MiB, the rest zero), 1 receiver, ${RATE_MBIT} Mbit/s, no loss; receiver peak RSS = VmHWM of the receiver process, sampled every 0.1 s; time as in the matrix."
   emit ""
-  emit "| tool | receiver peak RSS | time s | result |"
-  emit "| --- | ---: | ---: | --- |"
-  for tool in "${tools[@]}"; do
-    run_transfer "$tool" "$img" "$sha" 1 "$MEMWORK/out" "$LOGDIR/memory-$tool" 1
-    local rss; rss=$(awk -v k="${RUN_RSS_KIB:-0}" 'BEGIN { printf "%.0f MiB", k / 1024 }')
-    if [[ $RUN_STATUS == ok ]]; then
-      emit "| $tool | $rss | $RUN_SECONDS | ok |"
-    else
-      emit "| $tool | $rss | ${RUN_SECONDS:--} | FAILED: $RUN_REASON |"
-    fi
+  emit "| tool | image | receiver peak RSS | time s | result |"
+  emit "| --- | ---: | ---: | ---: | --- |"
+  local mib img sha
+  for mib in "${sizes[@]}"; do
+    img=$MEMWORK/sparse-${mib}m.img
+    log "memory check: making a $mib MiB image in $MEMWORK"
+    make_sparse "$img" "$mib"
+    sha=$(sha256sum "$img" | cut -d' ' -f1)
+    for tool in "${tools[@]}"; do
+      run_transfer "$tool" "$img" "$sha" 1 "$MEMWORK/out" "$LOGDIR/memory-$mib-$tool" 1
+      local rss; rss=$(awk -v k="${RUN_RSS_KIB:-0}" 'BEGIN { printf "%.0f MiB", k / 1024 }')
+      log "memory check $mib MiB $tool: $RUN_STATUS ${RUN_SECONDS:-}s, receiver peak RSS $rss"
+      if [[ $RUN_STATUS == ok ]]; then
+        emit "| $tool | $mib MiB | $rss | $RUN_SECONDS | ok |"
+      else
+        emit "| $tool | $mib MiB | $rss | ${RUN_SECONDS:--} | FAILED: $RUN_REASON |"
+      fi
+    done
+    rm -f "$img"
   done
   "$LAB_SH" down "$LAB"
   rm -rf "$MEMWORK"; MEMWORK=
@@ -611,6 +621,7 @@ run_memory() {
 LOGDIR=$(mktemp -d "${TMPDIR:-/tmp}/imgcast-bench-logs.XXXXXX")
 echo "image,loss,tool,rep,status,seconds,counters,reason" >"$LOGDIR/runs.csv"
 log "tools: ${TOOL_LIST[*]}; reps: $REPS; logs: $LOGDIR"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 if [[ $MODE == memory ]]; then
   run_memory
 else
@@ -625,6 +636,8 @@ else
     fi
   fi
 fi
+emit ""
+emit "Load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores). Other load on the machine shows up in these times."
 if [[ -n $OUT_FILE ]]; then printf '%s' "$RESULTS" >"$OUT_FILE"; fi
 [[ $FAILURES == 0 ]] || log "$FAILURES run(s) FAILED; see the log excerpts above"
 exit 0

@@ -45,7 +45,8 @@ final class ManifestCache {
                 // a damaged cache entry is rescanned and replaced
             }
         }
-        Manifest manifest = ManifestScanner.scan(channel, size, blockSize, progress);
+        Manifest manifest = ManifestScanner.scan((offset, into) -> ManifestScanner.readFully(channel, into, offset),
+                size, blockSize, progress);
         if (entry != null) {
             try {
                 Files.createDirectories(directory);

@@ -89,6 +89,7 @@ public final class ReceiveCommand implements Callable<Integer> {
                 + choice.port() + " via " + choice.interfaceName() + (timeout > 0 ? " for " + timeout + " s" : "")
                 + "; target " + target);
 
+        Runtimes.warmUp(progress);
         Vertx vertx = Vertx.vertx(Runtimes.vertxOptions());
         CompletableFuture<Void> finished = new CompletableFuture<>();
         EngineRunner.runReceiver(vertx, engine, choice).onComplete(ar -> {

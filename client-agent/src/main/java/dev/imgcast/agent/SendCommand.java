@@ -154,10 +154,8 @@ public final class SendCommand implements Callable<Integer> {
 
         Vertx vertx = Vertx.vertx(Runtimes.vertxOptions());
         int transferId = new SecureRandom().nextInt();
-        SenderEngine engine = new SenderEngine(manifest, (offset, into) -> {
-            ManifestScanner.readFully(channel, into, offset);
-            into.flip();
-        }, config, network.key(), transferId, PooledByteBufAllocator.DEFAULT, progress::message);
+        SenderEngine engine = new SenderEngine(manifest, (offset, into) -> ManifestScanner.readFully(channel, into, offset),
+                config, network.key(), transferId, PooledByteBufAllocator.DEFAULT, progress::message);
         progress.message("session " + network.session + ": group " + choice.group().getHostAddress() + ":"
                 + choice.port() + " on " + choice.interfaceName() + " (" + choice.address().getHostAddress()
                 + "), rate " + Sizes.bitRate(bitRate) + "; waiting for receivers");

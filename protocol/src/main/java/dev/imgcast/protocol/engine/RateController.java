@@ -6,14 +6,14 @@ package dev.imgcast.protocol.engine;
  * make the transfer longer. Loss that rises clearly above the recent floor is congestion (a
  * receiver or link that cannot keep up): the rate drops multiplicatively, then climbs back
  * additively while loss stays at the floor. Never above the configured maximum. A transfer
- * starts at a sixteenth of the maximum and doubles each interval until loss or the maximum.
+ * starts at an eighth of the maximum and doubles each interval until loss or the maximum.
  */
 public final class RateController {
     static final int WINDOW = 32;
     static final double DECREASE = 0.80;
-    static final double INCREASE_SHARE = 0.05;
+    static final double INCREASE_SHARE = 0.10;
     static final double CONGESTION_MARGIN = 0.02;
-    static final int SLOW_START_DIVISOR = 16;
+    static final int SLOW_START_DIVISOR = 8;
 
     private final long maxBitsPerSecond;
     private final long minBitsPerSecond;

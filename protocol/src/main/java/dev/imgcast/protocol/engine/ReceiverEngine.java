@@ -245,7 +245,9 @@ public final class ReceiverEngine implements TransferEngine {
     }
 
     private void onAnnounce(ByteBuf in) {
-        if (Announce.state(in) != Announce.STATE_WAITING && state == State.JOINING) {
+        // A receiver that told the sender it is ready waits for the sender's verdict (its ACCEPT
+        // may have been lost); one that is not ready yet cannot be part of this run.
+        if (Announce.state(in) != Announce.STATE_WAITING && state == State.JOINING && !ready) {
             refuse("the transfer started before this receiver was registered; waiting for the next one");
         }
     }

@@ -184,9 +184,16 @@ public final class SenderEngine implements TransferEngine {
     private void onJoin(ByteBuf in, int node, InetSocketAddress from, long now) {
         Receiver r = receivers.get(node);
         if (state != State.WAITING) {
-            if (r == null) {
+            if (r != null && r.ready && r.outcome == ReceiverOutcome.PENDING) {
+                // Our ACCEPT was lost: the receiver is part of this run, say so again.
+                r.lastHeard = now;
+                pendingUnicast.add(new Pending(accept(Accept.ACCEPTED), r.address));
+            } else if (r == null || !r.ready) {
                 pendingUnicast.add(new Pending(accept(Accept.REFUSED_STARTED), from));
-                log.accept("late receiver " + Join.host(in) + " (" + from.getAddress().getHostAddress() + ") refused: the transfer already started");
+                if (r == null) {
+                    log.accept("late receiver " + Join.host(in) + " (" + from.getAddress().getHostAddress()
+                            + ") refused: the transfer already started");
+                }
             }
             return;
         }

@@ -1,5 +1,6 @@
 package dev.imgcast.protocol.image;
 
+import dev.imgcast.protocol.engine.BlockSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,7 +20,7 @@ public final class ManifestScanner {
     /**
      * @param progress told the number of bytes read so far, after each block (may be null)
      */
-    public static Manifest scan(FileChannel image, long size, int blockSize, LongConsumer progress)
+    public static Manifest scan(BlockSource image, long size, int blockSize, LongConsumer progress)
             throws IOException {
         MessageDigest sha = sha256();
         int blocks = (int) ((size + blockSize - 1) / blockSize);
@@ -31,7 +32,7 @@ public final class ManifestScanner {
             long offset = (long) b * blockSize;
             int length = (int) Math.min(blockSize, size - offset);
             buffer.clear().limit(length);
-            readFully(image, buffer, offset);
+            image.read(offset, buffer);
             buffer.flip();
             sha.update(buffer.duplicate());
             if (BlockBytes.isAllZero(buffer)) {

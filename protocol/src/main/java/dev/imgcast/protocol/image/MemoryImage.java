@@ -1,0 +1,82 @@
+package dev.imgcast.protocol.image;
+
+import dev.imgcast.protocol.engine.BlockSource;
+import dev.imgcast.protocol.engine.ImageTarget;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * An image held in memory, usable as a sender's source and as a receiver's target: for the JIT
+ * warm-up and for tests of the engines without sockets or disks.
+ */
+public final class MemoryImage implements BlockSource, ImageTarget {
+    private final byte[] bytes;
+    private long failWritesAfter = Long.MAX_VALUE;
+    private long written;
+
+    public MemoryImage(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    public static MemoryImage empty(int size) {
+        return new MemoryImage(new byte[size]);
+    }
+
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    /** Makes writes fail once this many bytes were written, as a full disk does. */
+    public void failWritesAfter(long limit) {
+        this.failWritesAfter = limit;
+    }
+
+    @Override
+    public void read(long offset, ByteBuffer into) {
+        into.put(bytes, (int) offset, into.remaining());
+    }
+
+    @Override
+    public String check(long imageSize, long bytesToWrite) {
+        return imageSize > bytes.length ? "memory target holds " + bytes.length + " bytes, the image needs " + imageSize
+                : null;
+    }
+
+    @Override
+    public void prepare(long imageSize) {
+        java.util.Arrays.fill(bytes, (byte) 0);
+    }
+
+    @Override
+    public boolean unwrittenReadsZero() {
+        return true;
+    }
+
+    @Override
+    public void write(ByteBuffer source, long offset) throws IOException {
+        int length = source.remaining();
+        if (written + length > failWritesAfter) {
+            throw new IOException("No space left on device");
+        }
+        source.get(bytes, (int) offset, length);
+        written += length;
+    }
+
+    @Override
+    public void read(ByteBuffer into, long offset) {
+        into.put(bytes, (int) offset, into.remaining());
+    }
+
+    @Override
+    public void force() {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String describe() {
+        return "memory image";
+    }
+}

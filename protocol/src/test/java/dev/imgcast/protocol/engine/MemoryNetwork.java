@@ -1,0 +1,163 @@
+package dev.imgcast.protocol.engine;
+
+import dev.imgcast.protocol.image.Manifest;
+import dev.imgcast.protocol.image.ManifestScanner;
+import dev.imgcast.protocol.image.MemoryImage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * A sender and receivers wired together in memory with simulated time: the engines run exactly
+ * as on sockets, but each datagram is delivered (or lost) by this class. Loss is per receiver
+ * link and random with a fixed seed, so every run is the same.
+ */
+final class MemoryNetwork {
+    static final InetSocketAddress SENDER_ADDRESS = new InetSocketAddress("10.0.0.1", 5000);
+    static final long STEP_NANOS = 20_000;
+
+    final SenderEngine sender;
+    final List<Node> receivers = new ArrayList<>();
+    final List<String> senderLog = new ArrayList<>();
+    final Random random = new Random(7);
+    final List<ByteBuf> multicastInjections = new ArrayList<>();
+    long now = 1_000_000_000L;
+    long multicastDatagrams;
+
+    static final class Node {
+        final ReceiverEngine engine;
+        final MemoryImage target;
+        final InetSocketAddress address;
+        final List<String> log;
+        double loss;
+        boolean dead;
+
+        Node(ReceiverEngine engine, MemoryImage target, InetSocketAddress address, List<String> log) {
+            this.engine = engine;
+            this.target = target;
+            this.address = address;
+            this.log = log;
+        }
+    }
+
+    MemoryNetwork(byte[] image, SenderConfig config, byte[] key, int receiverCount, long listenTimeoutNanos) {
+        MemoryImage source = new MemoryImage(image);
+        Manifest manifest;
+        try {
+            manifest = ManifestScanner.scan(source, image.length, 1 << 20, null);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        sender = new SenderEngine(manifest, source, config, key, 0x1234, UnpooledByteBufAllocator.DEFAULT,
+                senderLog::add);
+        for (int i = 1; i <= receiverCount; i++) {
+            MemoryImage target = MemoryImage.empty(image.length);
+            List<String> log = new ArrayList<>();
+            ReceiverEngine engine = new ReceiverEngine(target, key, 100 + i, "r" + i, listenTimeoutNanos,
+                    5_000_000_000L, UnpooledByteBufAllocator.DEFAULT, log::add);
+            receivers.add(new Node(engine, target, new InetSocketAddress("10.0.0." + (10 + i), 6000), log));
+        }
+    }
+
+    /** Runs until sender and every live receiver are finished, or {@code maxSeconds} of simulated time. */
+    boolean run(double maxSeconds, Consumer<MemoryNetwork> eachStep) {
+        long end = now + (long) (maxSeconds * 1e9);
+        Queue fromSender = new Queue();
+        Queue fromReceiver = new Queue();
+        while (now < end) {
+            now += STEP_NANOS;
+            if (eachStep != null) {
+                eachStep.accept(this);
+            }
+            sender.poll(now, fromSender);
+            for (ByteBuf b : multicastInjections) {
+                fromSender.multicast.add(b);
+            }
+            multicastInjections.clear();
+            deliverFromSender(fromSender);
+            for (Node node : receivers) {
+                if (node.dead) {
+                    continue;
+                }
+                node.engine.poll(now, fromReceiver);
+                ByteBuf b;
+                while ((b = fromReceiver.multicast.poll()) != null) {
+                    b.release(); // receivers never multicast; nothing listens
+                }
+                Queue.Addressed a;
+                while ((a = fromReceiver.unicast.poll()) != null) {
+                    if (random.nextDouble() >= node.loss) {
+                        sender.onDatagram(a.datagram, node.address, now);
+                    }
+                    a.datagram.release();
+                }
+            }
+            deliverFromSender(fromSender);
+            if (sender.finished() && receivers.stream().allMatch(n -> n.dead || n.engine.finished())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void deliverFromSender(Queue fromSender) {
+        ByteBuf b;
+        while ((b = fromSender.multicast.poll()) != null) {
+            multicastDatagrams++;
+            for (Node node : receivers) {
+                if (!node.dead && random.nextDouble() >= node.loss) {
+                    node.engine.onDatagram(b.duplicate(), SENDER_ADDRESS, now);
+                }
+            }
+            b.release();
+        }
+        Queue.Addressed a;
+        while ((a = fromSender.unicast.poll()) != null) {
+            for (Node node : receivers) {
+                if (node.address.equals(a.to) && !node.dead && random.nextDouble() >= node.loss) {
+                    node.engine.onDatagram(a.datagram.duplicate(), SENDER_ADDRESS, now);
+                }
+            }
+            a.datagram.release();
+        }
+    }
+
+    static final class Queue implements Outbox {
+        record Addressed(ByteBuf datagram, InetSocketAddress to) {
+        }
+
+        final ArrayDeque<ByteBuf> multicast = new ArrayDeque<>();
+        final ArrayDeque<Addressed> unicast = new ArrayDeque<>();
+
+        @Override
+        public void multicast(ByteBuf datagram) {
+            multicast.add(datagram);
+        }
+
+        @Override
+        public void unicast(ByteBuf datagram, InetSocketAddress to) {
+            unicast.add(new Addressed(datagram, to));
+        }
+
+        @Override
+        public boolean canSend() {
+            return multicast.size() < 512;
+        }
+    }
+
+    /** An image of {@code blocks} 1 MiB blocks: random, with every third block all zero. */
+    static byte[] image(int blocks, int tail, long seed) {
+        byte[] bytes = new byte[blocks * (1 << 20) + tail];
+        new Random(seed).nextBytes(bytes);
+        for (int b = 0; b < blocks; b += 3) {
+            java.util.Arrays.fill(bytes, b << 20, (b + 1) << 20, (byte) 0);
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.imgcast.protocol.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RateControllerTest {
+    @Test
+    void startsLowAndDoublesToTheMaximum() {
+        RateController rate = new RateController(800);
+        assertEquals(100, rate.rate());
+        rate.onLoss(0);
+        assertEquals(200, rate.rate());
+        rate.onLoss(0);
+        rate.onLoss(0);
+        assertEquals(800, rate.rate());
+        rate.onLoss(0);
+        assertEquals(800, rate.rate());
+    }
+
+    @Test
+    void steadyRandomLossIsNotCongestion() {
+        RateController rate = new RateController(1_000_000);
+        Random random = new Random(1);
+        for (int i = 0; i < 200; i++) {
+            rate.onLoss(0.05 + random.nextGaussian() * 0.003);
+        }
+        assertEquals(1_000_000, rate.rate());
+        assertEquals(0, rate.decreases());
+    }
+
+    @Test
+    void lossAboveTheFloorLowersTheRateAndItRecovers() {
+        RateController rate = new RateController(1_000_000);
+        for (int i = 0; i < 10; i++) {
+            rate.onLoss(0.01);
+        }
+        rate.onLoss(0.30);
+        assertEquals(800_000, rate.rate());
+        assertEquals(1, rate.decreases());
+        for (int i = 0; i < 5; i++) {
+            rate.onLoss(0.30);
+        }
+        assertTrue(rate.rate() < 300_000);
+        for (int i = 0; i < 20; i++) {
+            rate.onLoss(0.01);
+        }
+        assertEquals(1_000_000, rate.rate());
+    }
+
+    @Test
+    void neverBelowOnePercentOfTheMaximum() {
+        RateController rate = new RateController(1_000_000);
+        rate.onLoss(0);
+        for (int i = 0; i < 100; i++) {
+            rate.onLoss(i % 2 == 0 ? 0.0 : 0.9);
+        }
+        assertTrue(rate.rate() >= 10_000);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.imgcast.protocol.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+
+class ManifestTest {
+    private static byte[] image() {
+        byte[] bytes = new byte[5 * 4096 + 100];
+        new Random(9).nextBytes(bytes);
+        Arrays.fill(bytes, 4096, 8192, (byte) 0);
+        Arrays.fill(bytes, 5 * 4096, bytes.length, (byte) 0);
+        return bytes;
+    }
+
+    @Test
+    void scanFindsZeroBlocksChecksumsAndTheImageHash() throws Exception {
+        byte[] bytes = image();
+        Manifest m = ManifestScanner.scan(new MemoryImage(bytes), bytes.length, 4096, null);
+        assertEquals(6, m.blockCount());
+        assertTrue(m.isZero(1));
+        assertTrue(m.isZero(5));
+        assertFalse(m.isZero(0));
+        assertEquals(2, m.zeroBlockCount());
+        assertEquals(4L * 4096, m.bytesToSend());
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 2 * 4096, 4096);
+        assertEquals((int) crc.getValue(), m.crc32c(2));
+        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(bytes), m.sha256());
+    }
+
+    @Test
+    void serializedManifestsParseBackEqual() throws Exception {
+        byte[] bytes = image();
+        Manifest m = ManifestScanner.scan(new MemoryImage(bytes), bytes.length, 4096, null);
+        byte[] wire = m.serialize();
+        assertEquals(m.serializedLength(), wire.length);
+        assertEquals(m, Manifest.parse(wire));
+    }
+
+    @Test
+    void malformedManifestsAreRejected() throws Exception {
+        byte[] bytes = image();
+        byte[] wire = ManifestScanner.scan(new MemoryImage(bytes), bytes.length, 4096, null).serialize();
+        assertThrows(IllegalArgumentException.class, () -> Manifest.parse(Arrays.copyOf(wire, wire.length - 1)));
+        assertThrows(IllegalArgumentException.class, () -> Manifest.parse(new byte[10]));
+        byte[] badMagic = wire.clone();
+        badMagic[0] = 0;
+        assertThrows(IllegalArgumentException.class, () -> Manifest.parse(badMagic));
+        byte[] badGeometry = wire.clone();
+        badGeometry[23] = 99; // block count
+        assertThrows(IllegalArgumentException.class, () -> Manifest.parse(badGeometry));
+    }
+
+    @Test
+    void anEmptyImageHasNoBlocks() throws Exception {
+        Manifest m = ManifestScanner.scan(new MemoryImage(new byte[0]), 0, 4096, null);
+        assertEquals(0, m.blockCount());
+        assertEquals(m, Manifest.parse(m.serialize()));
+    }
+
+    @Test
+    void layoutCutsBlocksIntoPackets() {
+        ImageLayout layout = new ImageLayout(3L * 4096 + 10, 4096, 1400);
+        assertEquals(4, layout.blockCount());
+        assertEquals(3, layout.packetsPerBlock());
+        assertEquals(1296, layout.packetLength(0, 2));
+        assertEquals(1, layout.packetsInBlock(3));
+        assertEquals(10, layout.packetLength(3, 0));
+        assertEquals(4096 + 1400, layout.packetOffset(1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new ImageLayout(10, 100, 1400));
+        assertThrows(IllegalArgumentException.class, () -> new ImageLayout(10, 4096, 100));
+    }
+
+    @Test
+    void sizesParseTheWayAdminsWriteThem() {
+        assertEquals(1 << 20, Sizes.parseBytes("1M"));
+        assertEquals(1400, Sizes.parseBytes("1400"));
+        assertEquals(500_000_000L, Sizes.parseBitRate("500m"));
+        assertEquals(1_000_000_000L, Sizes.parseBitRate("1g"));
+        assertEquals(90_000_000L, Sizes.parseBitRate("90000k"));
+        assertThrows(IllegalArgumentException.class, () -> Sizes.parseBitRate("fast"));
+        assertThrows(IllegalArgumentException.class, () -> Sizes.parseBytes("-5"));
+    }
+}
