@@ -446,9 +446,18 @@ lab_up() {
 RUN_JAR=
 snapshot_jar() { # DIR
   [[ -f $JAR ]] || return 0
+  local i age
   RUN_JAR=$1/img.jar
-  cp "$JAR" "$RUN_JAR"
-  log "imgcast: $JAR (sha256 $(sha256sum "$RUN_JAR" | cut -c1-12), built $(date -r "$JAR" '+%F %T'))"
+  for ((i = 0; i < 60; i++)); do
+    # A jar younger than 5 s may still be being written by a build.
+    age=$(($(date +%s) - $(stat -c %Y "$JAR")))
+    if ((age >= 5)) && cp "$JAR" "$RUN_JAR" && java -jar "$RUN_JAR" --version >/dev/null 2>&1; then
+      log "imgcast: $JAR (sha256 $(sha256sum "$RUN_JAR" | cut -c1-12), built $(date -r "$JAR" '+%F %T'))"
+      return 0
+    fi
+    sleep 2
+  done
+  die "imgcast jar $JAR is not usable (java -jar img.jar --version fails)"
 }
 
 RESULTS=""

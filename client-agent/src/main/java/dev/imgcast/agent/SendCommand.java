@@ -112,14 +112,6 @@ public final class SendCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Img.UsageProblem(e.getMessage());
         }
-        NetworkChoice choice;
-        try {
-            choice = network.resolve();
-        } catch (IllegalArgumentException e) {
-            System.err.println("img: " + e.getMessage());
-            return ExitCode.NETWORK;
-        }
-
         if (!Files.exists(image)) {
             System.err.println("img: image " + image + " does not exist");
             return ExitCode.DISK;
@@ -127,6 +119,14 @@ public final class SendCommand implements Callable<Integer> {
         if (Files.isDirectory(image)) {
             System.err.println("img: " + image + " is a directory; name an image file or a disk");
             return ExitCode.DISK;
+        }
+
+        NetworkChoice choice;
+        try {
+            choice = network.resolve();
+        } catch (IllegalArgumentException e) {
+            System.err.println("img: " + e.getMessage());
+            return ExitCode.NETWORK;
         }
         boolean device = !Files.isRegularFile(image);
         Manifest manifest;

@@ -610,7 +610,7 @@ public final class ReceiverEngine implements TransferEngine {
         failure = why;
         message = text;
         log.accept("failed: " + text);
-        if (writer != null && sender != null && state != State.LISTENING && state != State.JOINING) {
+        if (writer != null && sender != null && state != State.LISTENING) {
             // Tell the sender at once so it does not wait for us; then wait for its confirmation.
             state = State.REPORTING;
             resultSentAt = -1;

@@ -341,23 +341,36 @@ public final class SenderEngine implements TransferEngine {
 
     private long pollWaiting(long now) {
         receivers.values().removeIf(r -> {
-            boolean silent = now - r.lastHeard > config.receiverTimeout().toNanos();
+            boolean silent = r.outcome == ReceiverOutcome.PENDING
+                    && now - r.lastHeard > config.receiverTimeout().toNanos();
             if (silent) {
                 log.accept("receiver " + r.label() + " went silent before the start; forgotten");
             }
             return silent;
         });
-        int ready = (int) receivers.values().stream().filter(r -> r.ready).count();
-        boolean allReady = ready == receivers.size();
+        int candidates = 0;
+        int ready = 0;
+        for (Receiver r : receivers.values()) {
+            if (r.outcome == ReceiverOutcome.PENDING) {
+                candidates++;
+                if (r.ready) {
+                    ready++;
+                }
+            }
+        }
+        boolean allReady = ready == candidates;
         if (config.expectedReceivers() > 0 && ready >= config.expectedReceivers() && allReady) {
             start(now, ready + " receivers ready, as expected");
         } else if (config.idleStart() != null && ready > 0 && allReady
                 && now - lastRegistrationAt >= config.idleStart().toNanos()) {
             start(now, "no new receiver for " + seconds(config.idleStart().toNanos()) + " s (" + ready
                     + " ready)");
-        } else if (config.startTimeout() != null && receivers.isEmpty()
+        } else if (config.startTimeout() != null && ready == 0
                 && now - createdAt >= config.startTimeout().toNanos()) {
-            finish(now, "no receiver registered within " + seconds(config.startTimeout().toNanos()) + " s");
+            String within = " within " + seconds(config.startTimeout().toNanos()) + " s";
+            finish(now, receivers.isEmpty() ? "no receiver registered" + within
+                    : "no receiver ready" + within + " (" + receivers.size() + " registered, "
+                            + (receivers.size() - candidates) + " failed)");
         }
         return now + 20_000_000L;
     }

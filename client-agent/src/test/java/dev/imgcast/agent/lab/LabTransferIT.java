@@ -1,0 +1,141 @@
+package dev.imgcast.agent.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real img command in the namespace lab: one sender, three receivers, a 64 MiB image with
+ * zero and random blocks.
+ */
+class LabTransferIT {
+    @TempDir
+    static Path work;
+    static Path image;
+    static String imageSha;
+
+    @BeforeAll
+    static void makeImage() throws Exception {
+        Lab.requireLab();
+        image = Images.mixed(work.resolve("image.img"), 64, 1);
+        imageSha = Images.sha256(image);
+    }
+
+    private static String[] receive(String target, String session, String host) {
+        return new String[] {"receive", target, "--interface", "eth0", "--session", session, "--timeout", "60",
+            "--name", host};
+    }
+
+    private static String[] send(String session, int receivers, String... extra) {
+        String[] base = {"send", image.toString(), "--interface", "eth0", "--session", session, "--receivers",
+            Integer.toString(receivers), "--timeout", "60"};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    private void transferToThree(String labName, int lossPercent) throws Exception {
+        Path dir = Files.createDirectories(work.resolve(labName));
+        try (Lab lab = Lab.up(labName, 3, dir)) {
+            lab.loss(lossPercent);
+            Process[] receivers = new Process[3];
+            for (int i = 1; i <= 3; i++) {
+                receivers[i - 1] = lab.img("r" + i, "r" + i, receive(dir.resolve("copy" + i).toString(), labName,
+                        "r" + i));
+            }
+            Process sender = lab.img("s", "s", send(labName, 3));
+            assertEquals(0, Lab.waitFor(sender, 180), lab.log("s"));
+            for (int i = 1; i <= 3; i++) {
+                assertEquals(0, Lab.waitFor(receivers[i - 1], 60), lab.log("r" + i));
+                assertEquals(imageSha, Images.sha256(dir.resolve("copy" + i)), "copy " + i);
+                assertTrue(lab.log("r" + i).contains("verified SHA-256 " + imageSha), lab.log("r" + i));
+            }
+            String report = lab.log("s");
+            assertEquals(3, count(report, "VERIFIED SHA-256 " + imageSha), report);
+            assertTrue(report.contains("3 of 3 receivers verified"), report);
+            if (lossPercent > 0) {
+                Matcher repairs = Pattern.compile("(\\d+) repairs").matcher(report);
+                assertTrue(repairs.find() && Long.parseLong(repairs.group(1)) > 0, report);
+            }
+        }
+    }
+
+    @Test
+    void threeReceiversGetIdenticalVerifiedCopiesWithoutLoss() throws Exception {
+        transferToThree("icltr0", 0);
+    }
+
+    @Test
+    void threeReceiversGetIdenticalVerifiedCopiesAtFivePercentLoss() throws Exception {
+        transferToThree("icltr5", 5);
+    }
+
+    @Test
+    void aReceiverKilledMidTransferIsDroppedAndTheOthersFinish() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("kill"));
+        try (Lab lab = Lab.up("icltrk", 3, dir)) {
+            // A slow rate leaves time to kill r2 while data flows.
+            Process[] receivers = new Process[3];
+            for (int i = 1; i <= 3; i++) {
+                receivers[i - 1] = lab.img("r" + i, "r" + i, receive(dir.resolve("copy" + i).toString(), "kill",
+                        "r" + i));
+            }
+            Process sender = lab.img("s", "s", send("kill", 3, "--rate", "100m", "--receiver-timeout", "3"));
+            lab.awaitLog("r2", "receiving", 60);
+            Thread.sleep(1000);
+            receivers[1].destroyForcibly();
+            int senderExit = Lab.waitFor(sender, 180);
+            String report = lab.log("s");
+            assertEquals(1, senderExit, "one receiver was lost, so the sender must not say all is well: " + report);
+            assertTrue(Pattern.compile("receiver: +r2 .*DROPPED +silent for 3\\.\\d s").matcher(report).find(), report);
+            assertTrue(report.contains("2 of 3 receivers verified"), report);
+            for (int i : new int[] {1, 3}) {
+                assertEquals(0, Lab.waitFor(receivers[i - 1], 60), lab.log("r" + i));
+                assertEquals(imageSha, Images.sha256(dir.resolve("copy" + i)));
+            }
+        }
+    }
+
+    @Test
+    void forgedDatagramsInjectedIntoTheGroupChangeNothing() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("forged"));
+        try (Lab lab = Lab.up("icltrf", 2, dir)) {
+            Process[] receivers = new Process[2];
+            for (int i = 1; i <= 2; i++) {
+                receivers[i - 1] = lab.img("r" + i, "r" + i, receive(dir.resolve("copy" + i).toString(), "forged",
+                        "r" + i));
+            }
+            String group = dev.imgcast.protocol.net.GroupAddress.derive("forged").getHostAddress();
+            Process forger = lab.java("x", "x", LabForger.class, group, "9100", "30");
+            Process sender = lab.img("s", "s", send("forged", 2, "--rate", "200m"));
+            assertEquals(0, Lab.waitFor(sender, 180), lab.log("s"));
+            for (int i = 1; i <= 2; i++) {
+                assertEquals(0, Lab.waitFor(receivers[i - 1], 60), lab.log("r" + i));
+                assertEquals(imageSha, Images.sha256(dir.resolve("copy" + i)));
+                Matcher rejected = Pattern.compile("(\\d+) rejected datagrams \\{.*BAD_TAG=(\\d+)")
+                        .matcher(lab.log("r" + i));
+                assertTrue(rejected.find(), lab.log("r" + i));
+                assertTrue(Long.parseLong(rejected.group(2)) > 100, lab.log("r" + i));
+            }
+            forger.destroyForcibly();
+            assertFalse(lab.log("s").contains("forged: go away"));
+        }
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
