@@ -125,6 +125,7 @@ declare -A LIVE=()
 WATCHDOG_PID=
 WORK=
 MEMWORK=
+JARDIR=
 LOGDIR=
 FAILURES=0
 MAIN_PID=$$
@@ -165,6 +166,7 @@ cleanup() {
   "$LAB_SH" down "$LAB" 2>/dev/null || true
   [[ -n $WORK && -d $WORK ]] && rm -rf "$WORK"
   [[ -n $MEMWORK && -d $MEMWORK ]] && rm -rf "$MEMWORK"
+  [[ -n $JARDIR && -d $JARDIR ]] && rm -rf "$JARDIR"
   if [[ -n $LOGDIR && -d $LOGDIR ]]; then
     if [[ $KEEP_LOGS == 1 || $FAILURES -gt 0 || $rc -ne 0 ]]; then
       echo "run.sh: logs kept in $LOGDIR" >&2
@@ -266,8 +268,8 @@ run_transfer() { # TOOL IMAGE SHA256 NRECEIVERS OUTDIR RUNLOG SAMPLE_RSS
   local -a rpids=() outs=() samplers=() stfiles=()
   local bytes; bytes=$(stat -c %s "$image")
   name=$(basename "$image")
-  # Give up after 60 s plus four times the ideal transfer time.
-  local limit=$((60 + 4 * bytes * 8 / (RATE_MBIT * 1000000)))
+  # Give up after 40 s plus four times the ideal transfer time (57 s for 256 MiB at 500 Mbit/s).
+  local limit=$((40 + 4 * bytes * 8 / (RATE_MBIT * 1000000)))
   RUN_STATUS=FAILED RUN_SECONDS='' RUN_REASON='' RUN_RSS_KIB=''
   mkdir -p "$outdir" "$rlog"
   local drops0 tbf0
@@ -444,15 +446,18 @@ lab_up() {
 # The jar is copied once per script run, so that a rebuild during the benchmark cannot
 # change (or break) imgcast between repetitions.
 RUN_JAR=
-snapshot_jar() { # DIR
-  [[ -f $JAR ]] || return 0
+JAR_INFO=
+snapshot_jar() {
+  [[ -z $RUN_JAR && -f $JAR && " ${TOOL_LIST[*]} " == *" imgcast "* ]] || return 0
   local i age
-  RUN_JAR=$1/img.jar
+  JARDIR=$(mktemp -d "${TMPDIR:-/tmp}/imgcast-bench-jar.XXXXXX")
+  RUN_JAR=$JARDIR/img.jar
   for ((i = 0; i < 60; i++)); do
     # A jar younger than 5 s may still be being written by a build.
     age=$(($(date +%s) - $(stat -c %Y "$JAR")))
     if ((age >= 5)) && cp "$JAR" "$RUN_JAR" && java -jar "$RUN_JAR" --version >/dev/null 2>&1; then
-      log "imgcast: $JAR (sha256 $(sha256sum "$RUN_JAR" | cut -c1-12), built $(date -r "$JAR" '+%F %T'))"
+      JAR_INFO="$JAR (sha256 $(sha256sum "$RUN_JAR" | cut -c1-12), built $(date -r "$JAR" '+%F %T'))"
+      log "imgcast: $JAR_INFO"
       return 0
     fi
     sleep 2
@@ -473,7 +478,6 @@ run_matrix() {
   [[ -d $base && $(free_bytes "$base") -gt $((need * 2)) ]] || base=${TMPDIR:-/tmp}
   WORK=$(mktemp -d "$base/imgcast-bench.XXXXXX")
   log "images and received copies in $WORK"
-  snapshot_jar "$WORK"
 
   local img
   declare -A SHA=()
@@ -594,7 +598,6 @@ run_memory() {
   done
   [[ ${#tools[@]} -gt 0 ]] || return 0
   MEMWORK=$(mktemp -d "$base/imgcast-bench-mem.XXXXXX")
-  snapshot_jar "$MEMWORK"
   # The large image, and a small one of the same pattern: bounded memory means the same peak.
   local -a sizes=($((MEM_GIB * 1024)))
   if ((MEM_GIB * 1024 > MEM_REF_MIB)); then sizes=("$MEM_REF_MIB" "${sizes[@]}"); fi
@@ -631,6 +634,7 @@ LOGDIR=$(mktemp -d "${TMPDIR:-/tmp}/imgcast-bench-logs.XXXXXX")
 echo "image,loss,tool,rep,status,seconds,counters,reason" >"$LOGDIR/runs.csv"
 log "tools: ${TOOL_LIST[*]}; reps: $REPS; logs: $LOGDIR"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+snapshot_jar
 if [[ $MODE == memory ]]; then
   run_memory
 else
@@ -646,6 +650,7 @@ else
   fi
 fi
 emit ""
+[[ -z $JAR_INFO ]] || emit "imgcast: $JAR_INFO."
 emit "Load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores). Other load on the machine shows up in these times."
 if [[ -n $OUT_FILE ]]; then printf '%s' "$RESULTS" >"$OUT_FILE"; fi
 [[ $FAILURES == 0 ]] || log "$FAILURES run(s) FAILED; see the log excerpts above"

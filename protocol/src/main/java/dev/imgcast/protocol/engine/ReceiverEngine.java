@@ -39,8 +39,9 @@ import java.util.zip.CRC32C;
 
 /**
  * The receiver side of a transfer, as a state machine without sockets (see {@link SenderEngine}
- * for the rounds). Packets are written straight to their offset in the target; memory is one
- * bit per packet plus two block buffers, whatever the image size. A block is checked against its
+ * for the rounds). Packets are gathered per block in a small window and written at their offset
+ * ({@link BlockAssembler}); memory is one bit per packet plus the window and two block buffers,
+ * whatever the image size. A block is checked against its
  * CRC32C when its last packet arrives; the SHA-256 is computed over what was written, read back.
  *
  * <p>Single-threaded: call every method from the same thread.
@@ -84,6 +85,9 @@ public final class ReceiverEngine implements TransferEngine {
     static final long RESULT_PATIENCE = 3_000_000_000L;
     static final int MAX_MANIFEST = 256 << 20;
     static final int HASH_BLOCKS_PER_POLL_RECEIVING = 2;
+    static final int HASH_BLOCKS_PER_COMPLETION = 4;
+    /** Blocks gathered in memory before they are written (16 MiB at 1 MiB blocks). */
+    static final int ASSEMBLY_SLOTS = 16;
     static final int HASH_BLOCKS_PER_POLL_VERIFYING = 16;
 
     private final ImageTarget target;
@@ -139,6 +143,7 @@ public final class ReceiverEngine implements TransferEngine {
     private long nextStatusAt;
 
     private ByteBuffer blockBuffer;
+    private BlockAssembler assembler;
     private ByteBuffer zeros;
     private MessageDigest sha;
     private int hashCursor;
@@ -325,6 +330,7 @@ public final class ReceiverEngine implements TransferEngine {
             }
         }
         blockBuffer = ByteBuffer.allocateDirect(manifest.blockSize());
+        assembler = new BlockAssembler(target, layout, ASSEMBLY_SLOTS);
         sha = sha256();
         state = State.READY;
         nextStatusAt = now;
@@ -368,10 +374,9 @@ public final class ReceiverEngine implements TransferEngine {
             return;
         }
         try {
-            target.write(in.nioBuffer(Data.payloadOffset(in), length), layout.packetOffset(block, packet));
+            assembler.add(block, packet, in.nioBuffer(Data.payloadOffset(in), length));
         } catch (IOException e) {
-            fail(Failure.TARGET, "writing " + target.describe() + " at byte " + layout.packetOffset(block, packet)
-                    + " failed: " + e.getMessage());
+            fail(Failure.TARGET, "writing to " + target.describe() + " failed: " + e.getMessage());
             return;
         }
         have.set(index);
@@ -383,6 +388,12 @@ public final class ReceiverEngine implements TransferEngine {
     }
 
     private void blockComplete(int block) {
+        try {
+            assembler.flush(block);
+        } catch (IOException e) {
+            fail(Failure.TARGET, "writing block " + block + " to " + target.describe() + " failed: " + e.getMessage());
+            return;
+        }
         try {
             readBlock(block);
         } catch (IOException e) {
@@ -406,6 +417,8 @@ public final class ReceiverEngine implements TransferEngine {
         if (block == hashCursor) {
             sha.update(blockBuffer);
             hashCursor++;
+            // Repairs complete blocks in order: catch up over blocks that completed earlier.
+            advanceHash(HASH_BLOCKS_PER_COMPLETION);
         }
     }
 
@@ -494,12 +507,13 @@ public final class ReceiverEngine implements TransferEngine {
                 if (senderSilent(now)) {
                     return now;
                 }
-                advanceHash(HASH_BLOCKS_PER_POLL_RECEIVING);
+                boolean hashed = advanceHash(HASH_BLOCKS_PER_POLL_RECEIVING);
                 if (now >= nextStatusAt) {
                     out.unicast(status(false, round, 0, 1, List.of()), sender);
                     nextStatusAt = now + STATUS_INTERVAL;
                 }
-                return nextStatusAt;
+                // While blocks wait to be hashed, come back soon: the tail of the transfer is shorter.
+                return hashed ? Math.min(nextStatusAt, now + 2_000_000L) : nextStatusAt;
             }
             case VERIFYING -> {
                 advanceHash(HASH_BLOCKS_PER_POLL_VERIFYING);
@@ -556,16 +570,19 @@ public final class ReceiverEngine implements TransferEngine {
         return base + " (is the sender running on this network with the same session or group and port?)";
     }
 
-    private void advanceHash(int maxBlocks) {
+    /** Hashes up to {@code maxBlocks} blocks at the cursor; true when it hashed any. */
+    private boolean advanceHash(int maxBlocks) {
         if (sha == null) {
-            return;
+            return false;
         }
+        boolean any = false;
         for (int i = 0; i < maxBlocks && hashCursor < layout.blockCount(); i++) {
             int block = hashCursor;
             boolean zero = manifest.isZero(block);
             if (!zero && !completeBlocks.get(block)) {
-                return;
+                return any;
             }
+            any = true;
             try {
                 if (zero && !target.unwrittenReadsZero()) {
                     if (zeros == null) {
@@ -576,11 +593,12 @@ public final class ReceiverEngine implements TransferEngine {
                 readBlock(block);
             } catch (IOException e) {
                 fail(Failure.TARGET, "block " + block + " of " + target.describe() + ": " + e.getMessage());
-                return;
+                return false;
             }
             sha.update(blockBuffer);
             hashCursor++;
         }
+        return any;
     }
 
     private void finishVerification() {
