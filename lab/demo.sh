@@ -7,6 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 jar="$root/client-agent/target/img.jar"
+img="$root/client-agent/img"
 size=128 loss=0 rate=500m
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -44,15 +45,14 @@ with open(path, "wb") as f:
 PY
 echo "image SHA-256 $(sha256sum "$work/image.img" | cut -d' ' -f1)"
 
-java_opts=(-Xms32m -Xmx160m -XX:+UseSerialGC)
 for i in 1 2 3; do
-  ip netns exec "$lab-r$i" java "${java_opts[@]}" -jar "$jar" receive "$work/copy$i.img" \
+  ip netns exec "$lab-r$i" "$img" receive "$work/copy$i.img" \
     --interface eth0 --session demo --timeout 120 --name "receiver$i" > "$work/r$i.log" 2>&1 &
   pids+=($!)
 done
 echo "== sender (receivers log to their own files)"
 status=0
-IMG_PLAIN=1 ip netns exec "$lab-s" java "${java_opts[@]}" -jar "$jar" send "$work/image.img" \
+IMG_PLAIN=1 ip netns exec "$lab-s" "$img" send "$work/image.img" \
   --interface eth0 --session demo --receivers 3 --rate "$rate" --timeout 120 || status=$?
 for i in 1 2 3; do
   code=0; wait "${pids[$((i - 1))]}" || code=$?

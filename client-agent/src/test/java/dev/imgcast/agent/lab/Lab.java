@@ -63,8 +63,10 @@ public final class Lab implements AutoCloseable {
 
     /** Starts the img command in a host; its output goes to {@code <work>/<log>.log}. */
     public Process img(String host, String log, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", name + "-" + host, "java", "-Xms32m",
-                "-Xmx160m", "-XX:+UseSerialGC", "-jar", JAR.toAbsolutePath().toString()));
+        // The launcher script next to the jar: the real command, with its JVM settings.
+        Path launcher = JAR.toAbsolutePath().getParent().getParent().resolve("img");
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", name + "-" + host,
+                launcher.toString()));
         command.addAll(List.of(args));
         return start(command, log);
     }
