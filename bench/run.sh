@@ -27,6 +27,7 @@ usage: bench/run.sh [options]
   --out FILE        also write the results (markdown) to FILE
   --keep-logs       keep the per-run logs (default: kept only when a run failed)
   -h, --help        this text
+Exit code: 0 when every run verified, 1 when any run FAILED, 2 on a usage error.
 Environment: UDPCAST_OPTS (extra udp-sender options, default "--rexmit-hello-interval 1000
 --retries-until-drop 1000"; set it empty for udpcast's defaults), UFTP_BLOCK (uftp -b, default:
 uftp's own 1300), UFTP_BUF (uftp/uftpd -B, default 4194304), IMGCAST_JAR (default
@@ -295,13 +296,13 @@ run_transfer() { # TOOL IMAGE SHA256 NRECEIVERS OUTDIR RUNLOG SAMPLE_RSS
         outs[i]=$outdir/r$i/$name
         stfiles[i]=$rlog/r$i.status
         local -a bopt=()
-        [[ -n $UFTP_BUF ]] && bopt=(-B "$UFTP_BUF")
+        [[ -z $UFTP_BUF ]] || bopt=(-B "$UFTP_BUF")
         ip netns exec "$ns" uftpd -d -q -I eth0 -U "$(uid_of "$i")" "${bopt[@]}" \
           -D "$outdir/r$i" -F "${stfiles[i]}" >"$rlog/r$i.log" 2>&1 </dev/null &
         ;;
       imgcast)
         outs[i]=$outdir/r$i.img
-        ip netns exec "$ns" java -jar "$RUN_JAR" receive "${outs[i]}" --interface eth0 \
+        ip netns exec "$ns" env IMG_JAR="$RUN_JAR" "$ROOT/client-agent/img" receive "${outs[i]}" --interface eth0 \
           --session bench --timeout 60 --name "r$i" >"$rlog/r$i.log" 2>&1 </dev/null &
         ;;
     esac
@@ -321,26 +322,26 @@ run_transfer() { # TOOL IMAGE SHA256 NRECEIVERS OUTDIR RUNLOG SAMPLE_RSS
   done
 
   if [[ -z $reason ]]; then
+    ns=$(ns_of s)
+    local hosts i2
+    hosts=$(for ((i2 = 1; i2 <= n; i2++)); do uid_of "$i2"; echo; done | paste -sd, -)
+    local -a uopt=() sopt=()
+    read -r -a uopt <<<"$UDPCAST_OPTS"
+    [[ -z $UFTP_BUF ]] || sopt+=(-B "$UFTP_BUF")
+    [[ -z $UFTP_BLOCK ]] || sopt+=(-b "$UFTP_BLOCK")
     # The clock runs from starting the sender until the sender and every receiver are done.
     t0=$EPOCHREALTIME
-    ns=$(ns_of s)
     case "$tool" in
       udpcast)
-        local -a uopt=()
-        read -r -a uopt <<<"$UDPCAST_OPTS"
         ip netns exec "$ns" udp-sender --file "$image" --interface eth0 --min-receivers "$n" \
           --nokbd --max-bitrate "${RATE_MBIT}m" "${uopt[@]}" >"$rlog/sender.log" 2>&1 </dev/null &
         ;;
       uftp)
-        local hosts; hosts=$(for ((i = 1; i <= n; i++)); do uid_of "$i"; echo; done | paste -sd, -)
-        local -a sopt=()
-        [[ -n $UFTP_BUF ]] && sopt+=(-B "$UFTP_BUF")
-        [[ -n $UFTP_BLOCK ]] && sopt+=(-b "$UFTP_BLOCK")
         ip netns exec "$ns" uftp -I eth0 -R $((RATE_MBIT * 1000)) "${sopt[@]}" -M 230.4.4.1 \
           -P 230.5.5.1 -H "$hosts" "$image" >"$rlog/sender.log" 2>&1 </dev/null &
         ;;
       imgcast)
-        ip netns exec "$ns" java -jar "$RUN_JAR" send "$image" --interface eth0 --session bench \
+        ip netns exec "$ns" env IMG_JAR="$RUN_JAR" "$ROOT/client-agent/img" send "$image" --interface eth0 --session bench \
           --rate "${RATE_MBIT}m" --receivers "$n" --timeout 60 >"$rlog/sender.log" 2>&1 </dev/null &
         ;;
     esac
@@ -661,5 +662,8 @@ emit ""
 [[ -z $JAR_INFO ]] || emit "imgcast: $JAR_INFO."
 emit "Load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores). Other load on the machine shows up in these times."
 if [[ -n $OUT_FILE ]]; then printf '%s' "$RESULTS" >"$OUT_FILE"; fi
-[[ $FAILURES == 0 ]] || log "$FAILURES run(s) FAILED; see the log excerpts above"
+if [[ $FAILURES -gt 0 ]]; then
+  log "$FAILURES run(s) FAILED; see the log excerpts above"
+  exit 1
+fi
 exit 0

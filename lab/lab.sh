@@ -12,7 +12,7 @@
 # with an address in 10.250.0.0/24, multicast routed to eth0, and no route anywhere else: no
 # packet of the lab can reach the root namespace, let alone the machine's uplink. Host "x" is
 # one extra host (for hostile traffic in tests). Needs root.
-set -euo pipefail
+set -eEuo pipefail
 
 die() { echo "lab.sh: $*" >&2; exit 2; }
 need_root() { [[ $(id -u) == 0 ]] || die "needs root (network namespaces)"; }

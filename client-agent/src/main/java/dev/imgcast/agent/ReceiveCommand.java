@@ -85,9 +85,6 @@ public final class ReceiveCommand implements Callable<Integer> {
         }
         ReceiverEngine engine = new ReceiverEngine(imageTarget, network.key(), nodeId, name != null ? name : hostName(),
                 (long) (timeout * 1e9), (long) (senderTimeout * 1e9), PooledByteBufAllocator.DEFAULT, progress::message);
-        progress.message("session " + network.session + ": listening on " + choice.group().getHostAddress() + ":"
-                + choice.port() + " via " + choice.interfaceName() + (timeout > 0 ? " for " + timeout + " s" : "")
-                + "; target " + target);
 
         Runtimes.warmUp(progress);
         Vertx vertx = Vertx.vertx(Runtimes.vertxOptions());
@@ -99,6 +96,9 @@ public final class ReceiveCommand implements Callable<Integer> {
                 finished.completeExceptionally(ar.cause());
             }
         });
+        progress.message("session " + network.session + ": listening on " + choice.group().getHostAddress() + ":"
+                + choice.port() + " via " + choice.interfaceName() + (timeout > 0 ? " for " + timeout + " s" : "")
+                + "; target " + target);
         long periodic = vertx.setPeriodic(250, id -> {
             if (engine.state() == ReceiverEngine.State.RECEIVING) {
                 progress.update("receiving", engine.bytesReceived(), engine.bytesToReceive(),

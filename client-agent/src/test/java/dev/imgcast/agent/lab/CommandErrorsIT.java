@@ -52,6 +52,19 @@ class CommandErrorsIT {
     }
 
     @Test
+    void anInterfaceWithoutMulticastIsRefusedWithTheFix() throws Exception {
+        Lab.requireLab();
+        Path dir = Files.createDirectories(work.resolve("nomulticast"));
+        try (Lab lab = Lab.up("iclnomc", 1, dir)) {
+            // The lab hosts' loopback is up but has no MULTICAST flag.
+            Process p = lab.img("r1", "r1", "receive", dir.resolve("t.img").toString(), "-i", "lo", "-t", "2");
+            assertEquals(4, Lab.waitFor(p, 60), lab.log("r1"));
+            assertTrue(lab.log("r1").contains("interface lo does not do multicast (ip link set lo multicast on)"),
+                    lab.log("r1"));
+        }
+    }
+
+    @Test
     void anInvalidSessionNameIsAUsageError() throws Exception {
         assertEquals(2, exit(run("name", "receive", work.resolve("t").toString(), "-i", "lo", "-s", "bad name!")));
         assertTrue(log("name").contains("invalid session name"), log("name"));

@@ -67,7 +67,7 @@ public final class SenderEngine implements TransferEngine {
     static final long ROUND_END_INTERVAL = 30_000_000L;
     static final long VERIFY_INTERVAL = 100_000_000L;
     static final long LOSS_INTERVAL = 100_000_000L;
-    static final long FINAL_NOTICE_INTERVAL = 50_000_000L;
+    static final long FINAL_NOTICE_INTERVAL = 20_000_000L;
     static final int FINAL_NOTICES = 3;
     static final int MANIFEST_CHUNKS_PER_JOIN = 32;
     static final int MAX_BATCH = 64;
@@ -609,6 +609,14 @@ public final class SenderEngine implements TransferEngine {
             if (expected >= 64 && expected < 0x8000_0000L) {
                 worst = Math.max(worst, Math.max(0, 1 - (double) got / expected));
             }
+        }
+        if (DEBUG && worst < 0) {
+            StringBuilder why = new StringBuilder();
+            for (Receiver r : live()) {
+                why.append(' ').append(r.host).append(" seen=").append(r.statusSeen).append(" seq=")
+                        .append(r.highestSequence).append(" recv=").append(r.received);
+            }
+            log.accept("debug: t " + (now - startedAt) / 1_000_000L + " ms no loss sample:" + why);
         }
         if (worst >= 0) {
             rate.onLoss(worst);
