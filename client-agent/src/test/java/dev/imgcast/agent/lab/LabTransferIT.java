@@ -96,7 +96,7 @@ class LabTransferIT {
             int senderExit = Lab.waitFor(sender, 180);
             String report = lab.log("s");
             assertEquals(1, senderExit, "one receiver was lost, so the sender must not say all is well: " + report);
-            assertTrue(Pattern.compile("receiver: +r2 .*DROPPED +silent for 3\\.\\d s").matcher(report).find(), report);
+            assertTrue(Pattern.compile("receiver: +r2 .*DROPPED +silent for \\d+\\.\\d s").matcher(report).find(), report);
             assertTrue(report.contains("2 of 3 receivers verified"), report);
             for (int i : new int[] {1, 3}) {
                 assertEquals(0, Lab.waitFor(receivers[i - 1], 60), lab.log("r" + i));
