@@ -35,9 +35,18 @@ final class Progress {
         out.flush();
     }
 
+    private String lastVerb = "";
+
     /** Updates the display; call a few times per second. */
     void update(String verb, long done, long total, String extra) {
         long now = System.nanoTime();
+        if (!verb.equals(lastVerb) || done < lastBytes) {
+            // A new phase: its rate starts from zero.
+            lastVerb = verb;
+            lastBytes = done;
+            lastAt = now;
+            rate = 0;
+        }
         double seconds = (now - lastAt) / 1e9;
         if (seconds >= 0.2) {
             double instant = (done - lastBytes) * 8 / seconds;
