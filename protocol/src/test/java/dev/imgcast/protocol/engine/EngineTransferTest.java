@@ -147,6 +147,29 @@ class EngineTransferTest {
     }
 
     @Test
+    void aLostAcceptStillLetsTheReceiverTakePart() {
+        byte[] image = MemoryNetwork.image(4, 0, 12);
+        MemoryNetwork net = new MemoryNetwork(image, config(2), KEY, 2, 0);
+        // The sender starts as soon as both are ready; r1 never hears its first ACCEPT, and the
+        // transfer is running by the time it asks again.
+        boolean[] lost = {false};
+        net.loseUnicast = (node, datagram) -> {
+            boolean accept = dev.imgcast.protocol.wire.Header.type(datagram) == PacketType.ACCEPT.code();
+            if (accept && node.engine == net.receivers.get(0).engine && !lost[0]) {
+                lost[0] = true;
+                return true;
+            }
+            return false;
+        };
+        assertTrue(net.run(30, null), net.senderLog.toString());
+        assertTrue(lost[0]);
+        for (MemoryNetwork.Node node : net.receivers) {
+            assertTrue(node.engine.verified(), node.log.toString());
+            assertArrayEquals(image, node.target.bytes());
+        }
+    }
+
+    @Test
     void withoutReceiversTheSenderGivesUpAfterItsStartTimeout() {
         byte[] image = MemoryNetwork.image(1, 0, 8);
         MemoryNetwork net = new MemoryNetwork(image, config(1), KEY, 0, 0);

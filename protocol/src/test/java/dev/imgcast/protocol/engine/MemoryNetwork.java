@@ -27,6 +27,8 @@ final class MemoryNetwork {
     final List<String> senderLog = new ArrayList<>();
     final Random random = new Random(7);
     final List<ByteBuf> multicastInjections = new ArrayList<>();
+    /** Returns true for a unicast from the sender that the network should lose. */
+    java.util.function.BiPredicate<Node, ByteBuf> loseUnicast = (node, datagram) -> false;
     long now = 1_000_000_000L;
     long multicastDatagrams;
 
@@ -120,7 +122,8 @@ final class MemoryNetwork {
         Queue.Addressed a;
         while ((a = fromSender.unicast.poll()) != null) {
             for (Node node : receivers) {
-                if (node.address.equals(a.to) && !node.dead && random.nextDouble() >= node.loss) {
+                if (node.address.equals(a.to) && !node.dead && random.nextDouble() >= node.loss
+                        && !loseUnicast.test(node, a.datagram)) {
                     node.engine.onDatagram(a.datagram.duplicate(), SENDER_ADDRESS, now);
                 }
             }
