@@ -117,10 +117,13 @@ public final class ReceiveCommand implements Callable<Integer> {
             imageTarget.close();
         }
         progress.clearLine();
-        out.printf(Locale.ROOT, "received %s (%s of data) into %s in %.2f s; %d duplicates, %d rejected datagrams%s%n",
-                Sizes.human(engine.imageSize()), Sizes.human(engine.bytesReceived()), target,
+        out.printf(Locale.ROOT, "received %s (%s of data) into %s in %.2f s; %d duplicates, %d rejected datagrams%s"
+                + "%s%n", Sizes.human(engine.imageSize()), Sizes.human(engine.bytesReceived()), target,
                 progress.elapsedSeconds(), engine.duplicates(), engine.counters().rejected(),
-                engine.counters().rejections().isEmpty() ? "" : " " + engine.counters().rejections());
+                engine.counters().rejections().isEmpty() ? "" : " " + engine.counters().rejections(),
+                engine.outOfRange() + engine.crcFailures() == 0 ? ""
+                        : String.format(Locale.ROOT, "; %d authentic packets out of range, %d blocks failed their CRC32C"
+                                + " and were fetched again", engine.outOfRange(), engine.crcFailures()));
         if (engine.verified()) {
             out.println("verified SHA-256 " + engine.writtenSha256());
             return ExitCode.VERIFIED;

@@ -787,19 +787,11 @@ public final class ReceiverEngine implements TransferEngine {
         return crcFailures;
     }
 
-    public long dataReceived() {
-        return dataReceived & 0xFFFF_FFFFL;
-    }
-
     public PacketCounters counters() {
         return counters;
     }
 
     public String writtenSha256() {
         return HexFormat.of().formatHex(writtenSha);
-    }
-
-    public String expectedSha256() {
-        return manifest == null ? "" : manifest.sha256Hex();
     }
 }

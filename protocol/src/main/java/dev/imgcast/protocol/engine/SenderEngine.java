@@ -91,7 +91,6 @@ public final class SenderEngine implements TransferEngine {
     private final Map<Integer, Receiver> receivers = new LinkedHashMap<>();
     private final RateController rate;
     private final ByteBuffer blockBuffer;
-    private final long nonZeroPackets;
 
     private State state = State.WAITING;
     private String startReason;
@@ -121,7 +120,6 @@ public final class SenderEngine implements TransferEngine {
 
     private long dataPackets;
     private long repairPackets;
-    private long payloadBytesSent;
     private long round1PayloadSent;
     private long badNaks;
     private long channelWaits;
@@ -141,13 +139,6 @@ public final class SenderEngine implements TransferEngine {
         this.chunkCount = (manifestBytes.length + chunkSize - 1) / chunkSize;
         this.rate = new RateController(config.maxBitsPerSecond());
         this.blockBuffer = ByteBuffer.allocateDirect(manifest.blockSize());
-        long packets = 0;
-        for (int b = 0; b < layout.blockCount(); b++) {
-            if (!manifest.isZero(b)) {
-                packets += layout.packetsInBlock(b);
-            }
-        }
-        this.nonZeroPackets = packets;
     }
 
     // ------------------------------------------------------------------ inbound
@@ -448,7 +439,6 @@ public final class SenderEngine implements TransferEngine {
             out.multicast(data(block, packet, length));
             sent++;
             sentInRound++;
-            payloadBytesSent += length;
             if (round == 1) {
                 dataPackets++;
                 round1PayloadSent += length;
@@ -610,14 +600,6 @@ public final class SenderEngine implements TransferEngine {
                 worst = Math.max(worst, Math.max(0, 1 - (double) got / expected));
             }
         }
-        if (DEBUG && worst < 0) {
-            StringBuilder why = new StringBuilder();
-            for (Receiver r : live()) {
-                why.append(' ').append(r.host).append(" seen=").append(r.statusSeen).append(" seq=")
-                        .append(r.highestSequence).append(" recv=").append(r.received);
-            }
-            log.accept("debug: t " + (now - startedAt) / 1_000_000L + " ms no loss sample:" + why);
-        }
         if (worst >= 0) {
             rate.onLoss(worst);
             if (DEBUG) {
@@ -742,14 +724,6 @@ public final class SenderEngine implements TransferEngine {
         return repairPackets;
     }
 
-    public long payloadBytesSent() {
-        return payloadBytesSent;
-    }
-
-    public long nonZeroPackets() {
-        return nonZeroPackets;
-    }
-
     /** Share of the first pass sent, 0..1 (1 once repairs run). */
     public double firstPassShare() {
         long total = manifest.bytesToSend();
@@ -762,10 +736,6 @@ public final class SenderEngine implements TransferEngine {
 
     public PacketCounters counters() {
         return counters;
-    }
-
-    public int registeredReceivers() {
-        return receivers.size();
     }
 
     /** Nanoseconds from the start of the data to the end, or 0 if it never started. */

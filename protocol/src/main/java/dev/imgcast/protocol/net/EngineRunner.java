@@ -52,7 +52,6 @@ public final class EngineRunner implements Outbox {
     private boolean needsFlush;
     private long timerId = -1;
     private long wakeAt = Long.MAX_VALUE;
-    private long sendErrors;
 
     private EngineRunner(Vertx vertx, TransferEngine engine, NetworkChoice network, boolean receiver) {
         this.vertx = vertx;
@@ -98,7 +97,6 @@ public final class EngineRunner implements Outbox {
         Future<DatagramSocket> bound = control.listen(0, ifaceAddress).map(s -> {
             sendChannel = channelOf(s);
             tune(sendChannel);
-            s.exceptionHandler(e -> sendErrors++);
             return s;
         });
         if (!receiver) {
@@ -264,9 +262,5 @@ public final class EngineRunner implements Outbox {
             return sendChannel.isWritable();
         }
         return true;
-    }
-
-    public long sendErrors() {
-        return sendErrors;
     }
 }
