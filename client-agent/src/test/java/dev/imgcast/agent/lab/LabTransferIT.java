@@ -106,6 +106,24 @@ class LabTransferIT {
     }
 
     @Test
+    void aSenderStoppedMidTransferTellsItsReceiversAtOnce() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("abort"));
+        try (Lab lab = Lab.up("icltra", 1, dir)) {
+            Process receiver = lab.img("r1", "r1", receive(dir.resolve("copy1").toString(), "abort", "r1"));
+            Process sender = lab.img("s", "s", send("abort", 1, "--rate", "50m"));
+            lab.awaitLog("r1", "receiving", 60);
+            Thread.sleep(500);
+            sender.destroy(); // SIGTERM, as an admin's kill or a shutdown sends
+            Lab.waitFor(sender, 30);
+            long stopped = System.nanoTime();
+            assertEquals(1, Lab.waitFor(receiver, 30), lab.log("r1"));
+            assertTrue((System.nanoTime() - stopped) / 1e9 < 5, "the receiver must not wait for a timeout");
+            assertTrue(lab.log("r1").contains("the sender aborted the transfer"), lab.log("r1"));
+            assertTrue(lab.log("s").contains("finished: aborted: the sender was interrupted"), lab.log("s"));
+        }
+    }
+
+    @Test
     void forgedDatagramsInjectedIntoTheGroupChangeNothing() throws Exception {
         Path dir = Files.createDirectories(work.resolve("forged"));
         try (Lab lab = Lab.up("icltrf", 2, dir)) {

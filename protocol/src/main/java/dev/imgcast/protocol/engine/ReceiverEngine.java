@@ -464,8 +464,9 @@ public final class ReceiverEngine implements TransferEngine {
             return; // a previous transfer ending: not ours
         }
         String why = Drop.message(in);
-        fail(Failure.DROPPED, (reason == Drop.REASON_FINISHED && target == 0 ? "the sender ended the transfer: "
-                : "dropped by the sender: ") + why);
+        String who = target != 0 ? "dropped by the sender: "
+                : reason == Drop.REASON_ABORTED ? "the sender aborted the transfer: " : "the sender ended the transfer: ";
+        fail(Failure.DROPPED, who + why);
     }
 
     // ------------------------------------------------------------------ outbound

@@ -105,6 +105,7 @@ public final class SenderEngine implements TransferEngine {
     private long nextLossCheckAt;
     private long nextFinalNoticeAt;
     private int finalNoticesLeft = FINAL_NOTICES;
+    private boolean aborted;
 
     private int round;
     private int cursorBlock;
@@ -532,7 +533,7 @@ public final class SenderEngine implements TransferEngine {
 
     private long pollFinished(long now, Outbox out) {
         if (finalNoticesLeft > 0 && now >= nextFinalNoticeAt) {
-            out.multicast(drop(0, Drop.REASON_FINISHED, "transfer over: " + endReason));
+            out.multicast(drop(0, aborted ? Drop.REASON_ABORTED : Drop.REASON_FINISHED, "transfer over: " + endReason));
             finalNoticesLeft--;
             nextFinalNoticeAt = now + FINAL_NOTICE_INTERVAL;
         }
@@ -558,6 +559,7 @@ public final class SenderEngine implements TransferEngine {
                 r.message = "transfer aborted: " + reason;
             }
         }
+        aborted = true;
         finish(now, "aborted: " + reason);
     }
 
