@@ -238,11 +238,12 @@ tbf_drops() {
 }
 
 # Wait until PID (a receiver in namespace NS) has a UDP socket bound, i.e. is listening.
-wait_listening() { # NS PID NAME
-  local ns=$1 pid=$2 name=$3 i
+wait_listening() { # NS PID NAME [PORT]
+  local ns=$1 pid=$2 name=$3 port=${4:-} i
   for ((i = 0; i < 300; i++)); do
     is_ours "$pid" || { echo "$name exited before it was ready"; return 1; }
-    if ip netns exec "$ns" ss -Huanp 2>/dev/null | grep -qF "pid=$pid,"; then return 0; fi
+    # With a port: a socket on that port (imgcast opens loopback sockets for its warm-up first).
+    if ip netns exec "$ns" ss -Huanp 2>/dev/null | grep -F "pid=$pid," | grep -qE "${port:+:$port }"; then return 0; fi
     sleep 0.1
   done
   echo "$name opened no UDP socket within 30 s"
@@ -311,7 +312,7 @@ run_transfer() { # TOOL IMAGE SHA256 NRECEIVERS OUTDIR RUNLOG SAMPLE_RSS
     if [[ $sample == 1 ]]; then start_sampler "${rpids[i]}" "$rlog/r$i.rss"; samplers[i]=$SAMPLER_PID; fi
   done
   for ((i = 1; i <= n; i++)); do
-    if ! reason=$(wait_listening "$(ns_of "r$i")" "${rpids[i]}" "receiver r$i"); then
+    if ! reason=$(wait_listening "$(ns_of "r$i")" "${rpids[i]}" "receiver r$i" "$([[ $tool == imgcast ]] && echo 9100)"); then
       if [[ $tool == imgcast && $reason == *"no UDP socket"* ]]; then
         log "warning: imgcast $reason; starting the sender anyway (it waits for $n receivers)"
         reason=

@@ -86,8 +86,8 @@ public final class ReceiveCommand implements Callable<Integer> {
         ReceiverEngine engine = new ReceiverEngine(imageTarget, network.key(), nodeId, name != null ? name : hostName(),
                 (long) (timeout * 1e9), (long) (senderTimeout * 1e9), PooledByteBufAllocator.DEFAULT, progress::message);
 
-        Runtimes.warmUp(progress);
         Vertx vertx = Vertx.vertx(Runtimes.vertxOptions());
+        Runtimes.warmUp(vertx, progress);
         CompletableFuture<Void> finished = new CompletableFuture<>();
         EngineRunner.runReceiver(vertx, engine, choice).onComplete(ar -> {
             if (ar.succeeded()) {

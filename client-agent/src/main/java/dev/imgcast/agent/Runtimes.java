@@ -1,6 +1,7 @@
 package dev.imgcast.agent;
 
-import dev.imgcast.protocol.engine.Warmup;
+import dev.imgcast.protocol.net.LoopbackWarmup;
+import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
 /** How img sets up Vert.x: one event loop (the engines are single-threaded), quiet checks. */
@@ -9,18 +10,21 @@ final class Runtimes {
     }
 
     /**
-     * Compiles the per-packet path before the network starts (see {@link Warmup}); IMG_WARMUP=0
-     * skips it.
+     * Compiles the receive path before the receiver starts listening: two small transfers over
+     * the loopback interface through the real sockets and engines ({@link LoopbackWarmup}). A
+     * cold JVM compiles that path during the first seconds of a transfer, and on a machine that
+     * also runs the sender that costs the transfer datagrams (bench/README.md). IMG_WARMUP=0
+     * skips it; a loopback that does not work only makes it return early.
      */
-    static void warmUp(Progress progress) {
+    static void warmUp(Vertx vertx, Progress progress) {
         if ("0".equals(System.getenv("IMG_WARMUP"))) {
             return;
         }
         long started = System.nanoTime();
-        long datagrams = Warmup.run(2);
+        boolean ran = LoopbackWarmup.run(vertx, 8) && LoopbackWarmup.run(vertx, 8);
         if (System.getenv("IMG_DEBUG") != null) {
-            progress.message(String.format("debug: warm-up moved %d datagrams in %d ms", datagrams,
-                    (System.nanoTime() - started) / 1_000_000L));
+            progress.message("debug: loopback warm-up " + (ran ? "done" : "did not run") + " in "
+                    + (System.nanoTime() - started) / 1_000_000L + " ms");
         }
     }
 

@@ -110,7 +110,11 @@ public final class EngineRunner implements Outbox {
             return data.listen(network.port(), network.group().getHostAddress())
                     .compose(s -> {
                         tune(channelOf(s));
-                        return s.listenMulticastGroup(network.group().getHostAddress(), network.interfaceName(), null);
+                        if (!network.group().isMulticastAddress()) {
+                            return Future.<Void>succeededFuture(); // the loopback warm-up: unicast
+                        }
+                        return s.listenMulticastGroup(network.group().getHostAddress(), network.interfaceName(), null)
+                                .<Void>mapEmpty();
                     })
                     .mapEmpty();
         });
