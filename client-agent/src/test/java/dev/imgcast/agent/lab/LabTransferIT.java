@@ -43,15 +43,21 @@ class LabTransferIT {
         return all;
     }
 
+    /** Starts {@code count} receivers r1..rN in the lab, each writing {@code <dir>/copyN}. */
+    private static Process[] startReceivers(Lab lab, Path dir, String session, int count) throws Exception {
+        Process[] receivers = new Process[count];
+        for (int i = 1; i <= count; i++) {
+            receivers[i - 1] = lab.img("r" + i, "r" + i, receive(dir.resolve("copy" + i).toString(), session,
+                    "r" + i));
+        }
+        return receivers;
+    }
+
     private void transferToThree(String labName, int lossPercent) throws Exception {
         Path dir = Files.createDirectories(work.resolve(labName));
         try (Lab lab = Lab.up(labName, 3, dir)) {
             lab.loss(lossPercent);
-            Process[] receivers = new Process[3];
-            for (int i = 1; i <= 3; i++) {
-                receivers[i - 1] = lab.img("r" + i, "r" + i, receive(dir.resolve("copy" + i).toString(), labName,
-                        "r" + i));
-            }
+            Process[] receivers = startReceivers(lab, dir, labName, 3);
             Process sender = lab.img("s", "s", send(labName, 3));
             assertEquals(0, Lab.waitFor(sender, 180), lab.log("s"));
             for (int i = 1; i <= 3; i++) {
@@ -84,11 +90,7 @@ class LabTransferIT {
         Path dir = Files.createDirectories(work.resolve("kill"));
         try (Lab lab = Lab.up("icltrk", 3, dir)) {
             // A slow rate leaves time to kill r2 while data flows.
-            Process[] receivers = new Process[3];
-            for (int i = 1; i <= 3; i++) {
-                receivers[i - 1] = lab.img("r" + i, "r" + i, receive(dir.resolve("copy" + i).toString(), "kill",
-                        "r" + i));
-            }
+            Process[] receivers = startReceivers(lab, dir, "kill", 3);
             Process sender = lab.img("s", "s", send("kill", 3, "--rate", "100m", "--receiver-timeout", "3"));
             lab.awaitLog("r2", "receiving", 60);
             Thread.sleep(1000);
@@ -109,7 +111,7 @@ class LabTransferIT {
     void aSenderStoppedMidTransferTellsItsReceiversAtOnce() throws Exception {
         Path dir = Files.createDirectories(work.resolve("abort"));
         try (Lab lab = Lab.up("icltra", 1, dir)) {
-            Process receiver = lab.img("r1", "r1", receive(dir.resolve("copy1").toString(), "abort", "r1"));
+            Process receiver = startReceivers(lab, dir, "abort", 1)[0];
             Process sender = lab.img("s", "s", send("abort", 1, "--rate", "50m"));
             lab.awaitLog("r1", "receiving", 60);
             Thread.sleep(500);
@@ -127,11 +129,7 @@ class LabTransferIT {
     void forgedDatagramsInjectedIntoTheGroupChangeNothing() throws Exception {
         Path dir = Files.createDirectories(work.resolve("forged"));
         try (Lab lab = Lab.up("icltrf", 2, dir)) {
-            Process[] receivers = new Process[2];
-            for (int i = 1; i <= 2; i++) {
-                receivers[i - 1] = lab.img("r" + i, "r" + i, receive(dir.resolve("copy" + i).toString(), "forged",
-                        "r" + i));
-            }
+            Process[] receivers = startReceivers(lab, dir, "forged", 2);
             String group = dev.imgcast.protocol.net.GroupAddress.derive("forged").getHostAddress();
             Process forger = lab.java("x", "x", LabForger.class, group, "9100", "30");
             Process sender = lab.img("s", "s", send("forged", 2, "--rate", "200m"));
