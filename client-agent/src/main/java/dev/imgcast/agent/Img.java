@@ -28,19 +28,29 @@ public final class Img implements Runnable {
             return ExitCode.USAGE;
         });
         cli.setExecutionExceptionHandler((e, c, p) -> {
-            if (e instanceof UsageProblem) {
-                c.getErr().println("img: " + e.getMessage());
-                return ExitCode.USAGE;
+            if (e instanceof Problem problem) {
+                c.getErr().println("img: " + problem.getMessage());
+                return problem.exitCode;
             }
             throw e;
         });
         return cli.execute(args);
     }
 
-    /** A wrong value that picocli's parser could not catch (a bad interface, a bad name). */
-    static final class UsageProblem extends RuntimeException {
-        UsageProblem(String message) {
+    /**
+     * What stops a command before a transfer, with the exit code it means: a wrong value that
+     * picocli's parser could not catch (a bad name), or an unusable network (a bad interface).
+     */
+    static final class Problem extends RuntimeException {
+        final int exitCode;
+
+        Problem(int exitCode, String message) {
             super(message);
+            this.exitCode = exitCode;
+        }
+
+        static Problem usage(String message) {
+            return new Problem(ExitCode.USAGE, message);
         }
     }
 }

@@ -1,9 +1,9 @@
 package dev.imgcast.agent;
 
+import dev.imgcast.protocol.engine.BlockSource;
 import dev.imgcast.protocol.image.Manifest;
 import dev.imgcast.protocol.image.ManifestScanner;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ final class ManifestCache {
     }
 
     /** The manifest of the image, from the cache when valid, else by reading the image. */
-    Manifest manifest(Path image, FileChannel channel, long size, int blockSize, boolean cacheable,
+    Manifest manifest(Path image, BlockSource source, long size, int blockSize, boolean cacheable,
             LongConsumer progress) throws IOException {
         Path entry = cacheable ? entry(image, size, blockSize) : null;
         if (entry != null && Files.isRegularFile(entry)) {
@@ -45,8 +45,7 @@ final class ManifestCache {
                 // a damaged cache entry is rescanned and replaced
             }
         }
-        Manifest manifest = ManifestScanner.scan((offset, into) -> ManifestScanner.readFully(channel, into, offset),
-                size, blockSize, progress);
+        Manifest manifest = ManifestScanner.scan(source, size, blockSize, progress);
         if (entry != null) {
             try {
                 Files.createDirectories(directory);

@@ -48,7 +48,11 @@ public final class NetworkOptions {
 
     /** Checks the interface too; a problem here is the network's, not the command line's. */
     NetworkChoice resolve() {
-        return NetworkChoice.of(interfaceName, group(), port, ttl);
+        try {
+            return NetworkChoice.of(interfaceName, group(), port, ttl);
+        } catch (IllegalArgumentException e) {
+            throw new Img.Problem(ExitCode.NETWORK, e.getMessage());
+        }
     }
 
     private InetAddress group() {

@@ -54,15 +54,9 @@ public final class ReceiveCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("timeouts must be positive");
             }
         } catch (IllegalArgumentException e) {
-            throw new Img.UsageProblem(e.getMessage());
+            throw Img.Problem.usage(e.getMessage());
         }
-        NetworkChoice choice;
-        try {
-            choice = network.resolve();
-        } catch (IllegalArgumentException e) {
-            System.err.println("img: " + e.getMessage());
-            return ExitCode.NETWORK;
-        }
+        NetworkChoice choice = network.resolve();
         if (Files.isDirectory(target)) {
             System.err.println("img: " + target + " is a directory; name a file or a block device");
             return ExitCode.DISK;
@@ -88,14 +82,8 @@ public final class ReceiveCommand implements Callable<Integer> {
 
         Vertx vertx = Vertx.vertx(Runtimes.vertxOptions());
         Runtimes.warmUp(vertx, progress);
-        CompletableFuture<Void> finished = new CompletableFuture<>();
-        EngineRunner.runReceiver(vertx, engine, choice).onComplete(ar -> {
-            if (ar.succeeded()) {
-                finished.complete(null);
-            } else {
-                finished.completeExceptionally(ar.cause());
-            }
-        });
+        CompletableFuture<Void> finished = EngineRunner.runReceiver(vertx, engine, choice).toCompletionStage()
+                .toCompletableFuture();
         progress.message("session " + network.session + ": listening on " + choice.group().getHostAddress() + ":"
                 + choice.port() + " via " + choice.interfaceName() + (timeout > 0 ? " for " + timeout + " s" : "")
                 + "; target " + target);

@@ -1,5 +1,6 @@
 package dev.imgcast.agent;
 
+import dev.imgcast.protocol.engine.BlockSource;
 import dev.imgcast.protocol.engine.ReceiverOutcome;
 import dev.imgcast.protocol.engine.ReceiverResult;
 import dev.imgcast.protocol.engine.SenderConfig;
@@ -110,7 +111,7 @@ public final class SendCommand implements Callable<Integer> {
             new ImageLayout(0, block, payload);
             network.resolveNames();
         } catch (IllegalArgumentException e) {
-            throw new Img.UsageProblem(e.getMessage());
+            throw Img.Problem.usage(e.getMessage());
         }
         if (!Files.exists(image)) {
             System.err.println("img: image " + image + " does not exist");
@@ -121,16 +122,11 @@ public final class SendCommand implements Callable<Integer> {
             return ExitCode.DISK;
         }
 
-        NetworkChoice choice;
-        try {
-            choice = network.resolve();
-        } catch (IllegalArgumentException e) {
-            System.err.println("img: " + e.getMessage());
-            return ExitCode.NETWORK;
-        }
+        NetworkChoice choice = network.resolve();
         boolean device = !Files.isRegularFile(image);
         Manifest manifest;
         FileChannel channel;
+        BlockSource source;
         try {
             channel = FileChannel.open(image, StandardOpenOption.READ);
             long size = device ? BlockDevices.size(image) : Files.size(image);
@@ -139,7 +135,8 @@ public final class SendCommand implements Callable<Integer> {
                 return ExitCode.DISK;
             }
             long started = System.nanoTime();
-            manifest = ManifestCache.standard().manifest(image, channel, size, block, !device,
+            source = (offset, into) -> ManifestScanner.readFully(channel, into, offset);
+            manifest = ManifestCache.standard().manifest(image, source, size, block, !device,
                     done -> progress.update("reading", done, size, "building the manifest"));
             progress.clearLine();
             double took = (System.nanoTime() - started) / 1e9;
@@ -154,20 +151,14 @@ public final class SendCommand implements Callable<Integer> {
 
         Vertx vertx = Vertx.vertx(Runtimes.vertxOptions());
         int transferId = new SecureRandom().nextInt();
-        SenderEngine engine = new SenderEngine(manifest, (offset, into) -> ManifestScanner.readFully(channel, into, offset),
-                config, network.key(), transferId, PooledByteBufAllocator.DEFAULT, progress::message);
+        SenderEngine engine = new SenderEngine(manifest, source, config, network.key(), transferId,
+                PooledByteBufAllocator.DEFAULT, progress::message);
         progress.message("session " + network.session + ": group " + choice.group().getHostAddress() + ":"
                 + choice.port() + " on " + choice.interfaceName() + " (" + choice.address().getHostAddress()
                 + "), rate " + Sizes.bitRate(bitRate) + "; waiting for receivers");
 
-        CompletableFuture<Void> finished = new CompletableFuture<>();
-        EngineRunner.runSender(vertx, engine, choice).onComplete(ar -> {
-            if (ar.succeeded()) {
-                finished.complete(null);
-            } else {
-                finished.completeExceptionally(ar.cause());
-            }
-        });
+        CompletableFuture<Void> finished = EngineRunner.runSender(vertx, engine, choice).toCompletionStage()
+                .toCompletableFuture();
         long periodic = vertx.setPeriodic(250, id -> showProgress(engine, manifest, progress));
         Thread hook = new Thread(() -> {
             if (!finished.isDone()) {
