@@ -1,0 +1,86 @@
+package dev.imgcast.session.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Turns every failure into a status and a sentence; nothing leaks a stack trace to a client. */
+public class ErrorMappers {
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    @ServerExceptionMapper
+    public Response api(ApiException e) {
+        return respond(e.status(), e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e) {
+        String where = e instanceof MismatchedInputException m && !m.getPath().isEmpty()
+                ? " at '" + m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                        : "[" + r.getIndex() + "]").collect(Collectors.joining(".")) + "'"
+                : "";
+        String what;
+        if (e instanceof UnrecognizedPropertyException u) {
+            what = "unknown field '" + u.getPropertyName() + "'";
+        } else if (e instanceof InvalidFormatException f) {
+            what = "'" + f.getValue() + "' is not a valid " + f.getTargetType().getSimpleName().toLowerCase()
+                    + where;
+        } else if (e instanceof MismatchedInputException) {
+            what = "wrong type of value" + where;
+        } else {
+            what = "malformed JSON (line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr())
+                    + ", column " + (e.getLocation() == null ? "?" : e.getLocation().getColumnNr()) + ")";
+        }
+        return respond(400, "request body: " + what);
+    }
+
+    @ServerExceptionMapper
+    public Response validation(ConstraintViolationException e) {
+        String message = e.getConstraintViolations().stream()
+                .map(v -> lastNode(v.getPropertyPath().toString()) + " " + v.getMessage())
+                .sorted().collect(Collectors.joining("; "));
+        return respond(400, message);
+    }
+
+    @ServerExceptionMapper
+    public Response illegalArgument(IllegalArgumentException e) {
+        return respond(400, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String message = switch (status) {
+            case 404 -> "no such resource";
+            case 405 -> "method not allowed here";
+            case 406 -> "this API answers application/json";
+            case 415 -> "send the request body as application/json";
+            default -> e.getMessage();
+        };
+        return respond(status, message);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e) {
+        LOG.error("unexpected failure", e);
+        return respond(500, "internal error: " + e.getClass().getSimpleName()
+                + " (the service log has the details)");
+    }
+
+    private static String lastNode(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? path : path.substring(dot + 1);
+    }
+
+    static Response respond(int status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(ErrorBody.of(status, message)).build();
+    }
+}

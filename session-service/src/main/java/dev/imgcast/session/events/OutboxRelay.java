@@ -1,0 +1,103 @@
+package dev.imgcast.session.events;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes the outbox to RabbitMQ in order, one event at a time, and marks an event published
+ * only when the broker confirmed it. If the broker is away the events wait in the database and
+ * go out when it is back (at least once: consumers deduplicate on {@code eventId}).
+ */
+@ApplicationScoped
+public class OutboxRelay {
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    @Inject
+    @Channel("session-events")
+    Emitter<String> emitter;
+
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "outbox-relay");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile long lastFailureLog;
+
+    @Scheduled(every = "${imgcast.outbox.poll:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        kick();
+    }
+
+    /** Publish what is pending, soon, without blocking the caller. */
+    public void kick() {
+        again.set(true);
+        if (running.compareAndSet(false, true)) {
+            worker.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        try {
+            while (again.getAndSet(false)) {
+                while (true) {
+                    List<OutboxEvent> batch = QuarkusTransaction.requiringNew().call(() -> OutboxEvent.pending(100));
+                    if (batch.isEmpty()) {
+                        break;
+                    }
+                    for (OutboxEvent event : batch) {
+                        publish(event);
+                        QuarkusTransaction.requiringNew().run(() -> OutboxEvent.update(
+                                "publishedAt = ?1 where id = ?2", Instant.now(), event.id));
+                    }
+                }
+            }
+        } catch (Exception e) {
+            long now = System.currentTimeMillis();
+            if (now - lastFailureLog > 30_000) {
+                lastFailureLog = now;
+                LOG.warnf("events wait in the outbox, publishing failed: %s", e.toString());
+            }
+        } finally {
+            running.set(false);
+        }
+    }
+
+    private void publish(OutboxEvent event) throws Exception {
+        CompletableFuture<Void> confirmed = new CompletableFuture<>();
+        OutgoingRabbitMQMetadata metadata = new OutgoingRabbitMQMetadata.Builder()
+                .withRoutingKey(event.routingKey)
+                .withContentType("application/json")
+                .withMessageId(event.eventId)
+                .withType(event.routingKey)
+                .withDeliveryMode(2)
+                .build();
+        Message<String> message = Message.of(event.payload, Metadata.of(metadata))
+                .withAck(() -> {
+                    confirmed.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(failure -> {
+                    confirmed.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                });
+        emitter.send(message);
+        confirmed.get(15, TimeUnit.SECONDS);
+    }
+}
