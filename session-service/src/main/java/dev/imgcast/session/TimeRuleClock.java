@@ -10,7 +10,8 @@ public class TimeRuleClock {
     @Inject
     SessionRegistry registry;
 
-    @Scheduled(every = "${imgcast.time-rule.poll:0.25s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${imgcast.time-rule.poll:0.25s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
         registry.fireDueTimeRules();
     }

@@ -30,7 +30,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** The imaging server's view of sessions: list, show, start from the server, start, cancel. */
 @Path("/api/sessions")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed("admin")
 @Tag(name = "sessions (admin)")
 @SecurityScheme(securitySchemeName = "admin", type = SecuritySchemeType.HTTP, scheme = "basic")
@@ -48,6 +47,7 @@ public class AdminResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a multicast session manually, with a stored image as its source",
             description = "Opens the session (or gives an image to an open session whose devices are waiting "
                     + "without a master). Needs \"confirm\": true. clients/time are its start rules; without "

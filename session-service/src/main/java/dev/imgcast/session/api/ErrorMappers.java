@@ -42,6 +42,12 @@ public class ErrorMappers {
         return respond(400, "request body: " + what);
     }
 
+    /** Overrides Quarkus's own mapper for this one, whose body has no message. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return json(e);
+    }
+
     @ServerExceptionMapper
     public Response validation(ConstraintViolationException e) {
         String message = e.getConstraintViolations().stream()
@@ -57,12 +63,18 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        for (Throwable c = e.getCause(); c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof JsonProcessingException j) {
+                return json(j);
+            }
+        }
         int status = e.getResponse().getStatus();
         String message = switch (status) {
             case 404 -> "no such resource";
             case 405 -> "method not allowed here";
             case 406 -> "this API answers application/json";
             case 415 -> "send the request body as application/json";
+            case 400 -> "request body: " + (e.getCause() != null ? e.getCause().getMessage() : "missing or unreadable");
             default -> e.getMessage();
         };
         return respond(status, message);

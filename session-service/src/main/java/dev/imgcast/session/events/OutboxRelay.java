@@ -40,7 +40,8 @@ public class OutboxRelay {
     });
     private volatile long lastFailureLog;
 
-    @Scheduled(every = "${imgcast.outbox.poll:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${imgcast.outbox.poll:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         kick();
     }

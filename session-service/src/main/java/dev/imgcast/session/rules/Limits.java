@@ -32,7 +32,7 @@ public final class Limits {
         }
         if (minutes.compareTo(MIN_TIME_MINUTES) < 0 || minutes.compareTo(MAX_TIME_MINUTES) > 0) {
             throw new IllegalArgumentException("time must be between " + MIN_TIME_MINUTES + " and "
-                    + MAX_TIME_MINUTES + " minutes, got " + minutes.toPlainString());
+                    + MAX_TIME_MINUTES + " minutes, got " + minutes.stripTrailingZeros().toPlainString());
         }
         return minutes.multiply(BigDecimal.valueOf(60_000)).setScale(0, RoundingMode.HALF_UP).longValueExact();
     }
