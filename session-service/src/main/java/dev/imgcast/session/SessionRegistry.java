@@ -48,6 +48,8 @@ public class SessionRegistry {
     RunSignals signals;
     @Inject
     Views views;
+    @Inject
+    TimeRuleClock clock;
 
     @ConfigProperty(name = "imgcast.session.port", defaultValue = "9100")
     int port;
@@ -437,7 +439,11 @@ public class SessionRegistry {
         if (d instanceof StartRules.Start s) {
             start(run, s.reason(), now);
         } else {
-            run.startDeadline = ((StartRules.Wait) d).deadline();
+            Instant deadline = ((StartRules.Wait) d).deadline();
+            if (deadline != null && !deadline.equals(run.startDeadline)) {
+                afterCommit.run(() -> clock.wakeAt(deadline));
+            }
+            run.startDeadline = deadline;
         }
     }
 
