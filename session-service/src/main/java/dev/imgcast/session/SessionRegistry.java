@@ -54,6 +54,10 @@ public class SessionRegistry {
     @ConfigProperty(name = "imgcast.session.port", defaultValue = "9100")
     int port;
 
+    /** How long results may come in after the sender finished, before the rest are dropped. */
+    @ConfigProperty(name = "imgcast.session.result-grace", defaultValue = "20s")
+    java.time.Duration resultGrace;
+
     // ---------------------------------------------------------------- devices
 
     public DeviceView register(String name, RegisterRequest request) {
@@ -341,8 +345,22 @@ public class SessionRegistry {
 
     // ---------------------------------------------------------------- the clock
 
-    /** Starts the runs whose {@code time=} has passed; called by the scheduler. */
+    /**
+     * Starts the runs whose {@code time=} has passed, and ends those whose result grace has
+     * passed; called by the clock.
+     */
     public int fireDueTimeRules() {
+        List<Long> finishing = QuarkusTransaction.requiringNew().call(() -> SessionRun.dueToFinish(Instant.now()));
+        for (long id : finishing) {
+            retrying(() -> {
+                SessionRun run = SessionRun.lockById(id);
+                if (run.state == RunState.STARTED && run.finishDeadline != null
+                        && !run.finishDeadline.isAfter(Instant.now())) {
+                    dropLateResults(run, Instant.now());
+                }
+                return null;
+            });
+        }
         List<Long> due = QuarkusTransaction.requiringNew().call(() -> SessionRun.dueForTimeRule(Instant.now()));
         int started = 0;
         for (long id : due) {
@@ -502,31 +520,47 @@ public class SessionRegistry {
         }
         if (p.master()) {
             senderFinished(run, state != ParticipantState.VERIFIED, reason, Instant.now());
-        } else if (run.sourceKind == SourceKind.IMAGE || masterDone(run)) {
-            boolean allDone = Participant.ofRun(run.id).stream()
-                    .filter(q -> !q.master() && q.state != ParticipantState.QUEUED)
-                    .allMatch(q -> q.state.terminal());
-            if (allDone) {
-                finish(run, null, Instant.now());
-            }
+        } else if ((run.sourceKind == SourceKind.IMAGE || run.senderDoneAt != null) && allClientsDone(run)) {
+            finish(run, run.senderFailure, Instant.now());
         }
     }
 
-    private static boolean masterDone(SessionRun run) {
-        Participant master = Participant.find("masterOf", run.id).firstResult();
-        return master != null && master.state.terminal();
+    private static boolean allClientsDone(SessionRun run) {
+        return Participant.ofRun(run.id).stream()
+                .filter(q -> !q.master() && q.state != ParticipantState.QUEUED)
+                .allMatch(q -> q.state.terminal());
     }
 
-    /** The sender's last word: devices without a result are dropped, and the run ends. */
+    /**
+     * The sender's last word. The run ends when every device has its result; devices whose
+     * result has not come within the grace period are then dropped.
+     */
     private void senderFinished(SessionRun run, boolean failed, String reason, Instant now) {
+        if (run.senderDoneAt != null) {
+            return;
+        }
+        run.senderDoneAt = now;
+        run.senderFailure = failed ? "the sender failed: " + (reason == null ? "no reason given" : reason) : null;
+        if (allClientsDone(run)) {
+            finish(run, run.senderFailure, now);
+        } else {
+            Instant deadline = now.plus(resultGrace);
+            run.finishDeadline = deadline;
+            afterCommit.run(() -> clock.wakeAt(deadline));
+        }
+    }
+
+    /** Ends the runs whose grace period after the sender's end has passed; called by the clock. */
+    private void dropLateResults(SessionRun run, Instant now) {
         for (Participant q : Participant.ofRun(run.id)) {
             if (!q.master() && q.state != ParticipantState.QUEUED && !q.state.terminal()) {
                 q.state = ParticipantState.DROPPED;
-                q.reason = "the sender finished without a result from this device";
+                q.reason = "no result from this device within " + resultGrace.toSeconds()
+                        + " s after the sender finished";
                 q.updatedAt = now;
             }
         }
-        finish(run, failed ? "the sender failed: " + (reason == null ? "no reason given" : reason) : null, now);
+        finish(run, run.senderFailure, now);
     }
 
     private void finish(SessionRun run, String failure, Instant now) {
@@ -551,6 +585,7 @@ public class SessionRegistry {
         run.endReason = reason.length() > 500 ? reason.substring(0, 497) + "..." : reason;
         run.endedAt = now;
         run.startDeadline = null;
+        run.finishDeadline = null;
         run.liveName = null;
         run.liveGroup = null;
         List<Participant> all = Participant.ofRun(run.id);

@@ -306,6 +306,24 @@ class SessionRulesTest {
     }
 
     @Test
+    void resultsArrivingAfterTheSendersAreCounted() throws Exception {
+        String name = Api.name("grace");
+        Device m = register(name, "m", "master", 2, null);
+        Device a = register(name, "a");
+        register(name, "b");  // never reports
+        report(m, "VERIFIED", SHA, null);  // the sender is done before its receivers' reports arrive
+        assertEquals("STARTED", session(name).getString("state"), "waits for the results still on their way");
+        report(a, "VERIFIED", SHA, null);
+        assertEquals("STARTED", session(name).getString("state"));
+        assertEquals("FAILED", waitForState(name, "FAILED", 10_000));
+        JsonPath s = session(name);
+        assertEquals("VERIFIED", participant(s, "a").get("state"));
+        assertEquals("DROPPED", participant(s, "b").get("state"));
+        assertThat(s.getString("endReason"), "1 of 2 verified (host-b DROPPED: no result from this device within 2 s "
+                + "after the sender finished)");
+    }
+
+    @Test
     void namesAreUniqueAmongLiveSessionsAndGroupCollisionsAreResolved() {
         // two names whose derived groups collide: found by search, the same on every machine
         Map<String, String> seen = new HashMap<>();

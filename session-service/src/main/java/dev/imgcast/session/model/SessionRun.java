@@ -69,6 +69,12 @@ public class SessionRun extends PanacheEntityBase {
     public Instant startedAt;
     @Column(name = "ended_at")
     public Instant endedAt;
+    @Column(name = "sender_done_at")
+    public Instant senderDoneAt;
+    @Column(name = "sender_failure")
+    public String senderFailure;
+    @Column(name = "finish_deadline")
+    public Instant finishDeadline;
 
     public static Optional<SessionRun> live(String name) {
         return find("liveName", name).firstResultOptional();
@@ -103,6 +109,13 @@ public class SessionRun extends PanacheEntityBase {
                 .createQuery("select r.id from SessionRun r where r.state = :open and r.startDeadline <= :now",
                         Long.class)
                 .setParameter("open", RunState.OPEN).setParameter("now", now).getResultList();
+    }
+
+    public static List<Long> dueToFinish(Instant now) {
+        return getEntityManager()
+                .createQuery("select r.id from SessionRun r where r.state = :started and r.finishDeadline <= :now",
+                        Long.class)
+                .setParameter("started", RunState.STARTED).setParameter("now", now).getResultList();
     }
 
     public boolean hasSource() {
