@@ -5,6 +5,8 @@
 #   lab.sh shape LAB RATE           shape the sender's link (tbf), e.g. 500mbit
 #   lab.sh loss LAB PERCENT         drop PERCENT% of frames towards each receiver (nftables, random)
 #   lab.sh addr LAB HOST            print the address of HOST (s, r1, r2, ..., x)
+#   lab.sh server LAB               give the lab a TCP-only way to a server in the root namespace:
+#                                   interface LAB-srv there, address 10.250.0.254 (see below)
 #   lab.sh down LAB                 remove every namespace of LAB (idempotent)
 #   lab.sh down-all                 remove every lab namespace (name starting with "icl")
 #
@@ -12,6 +14,13 @@
 # with an address in 10.250.0.0/24, multicast routed to eth0, and no route anywhere else: no
 # packet of the lab can reach the root namespace, let alone the machine's uplink. Host "x" is
 # one extra host (for hostile traffic in tests). Needs root.
+#
+# "server" is the one link into the root namespace, for services the lab's devices talk to over
+# HTTP (session-service, which itself needs the root namespace's PostgreSQL and RabbitMQ). The
+# bridge passes only ARP and IPv4 TCP on that port, in both directions (nftables table
+# "bridge labsrv"), and IPv6 is off on it: no multicast and no UDP of the lab reaches the root
+# namespace, and the root namespace sends none into the lab. Its route covers 10.250.0.0/24
+# only; the lab still has no route anywhere else.
 set -eEuo pipefail
 
 die() { echo "lab.sh: $*" >&2; exit 2; }
@@ -82,9 +91,35 @@ table bridge lab {
 NFT
 }
 
+server() {
+  local lab=$1
+  check_name "$lab"; need_root
+  ip link del "$lab-srv" 2>/dev/null || true
+  ip link add "$lab-srv" type veth peer name vsrv netns "$lab-br"
+  sysctl -qw "net.ipv6.conf.$lab-srv.disable_ipv6=1"
+  ip netns exec "$lab-br" sysctl -qw net.ipv6.conf.vsrv.disable_ipv6=1
+  ip netns exec "$lab-br" nft -f - <<NFT
+table bridge labsrv {
+  chain forward {
+    type filter hook forward priority -10; policy accept;
+    oifname "vsrv" ether type arp accept
+    oifname "vsrv" ip protocol tcp accept
+    oifname "vsrv" counter drop
+    iifname "vsrv" ether type arp accept
+    iifname "vsrv" ip protocol tcp accept
+    iifname "vsrv" counter drop
+  }
+}
+NFT
+  ip -n "$lab-br" link set vsrv master br0 up
+  ip addr add 10.250.0.254/24 dev "$lab-srv"
+  ip link set "$lab-srv" multicast off up
+}
+
 down() {
   local lab=$1 ns
   check_name "$lab"
+  ip link del "$lab-srv" 2>/dev/null || true
   for ns in $(ip netns list | awk '{print $1}' | grep -E "^$lab-" || true); do
     ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
@@ -92,7 +127,10 @@ down() {
 }
 
 down_all() {
-  local ns
+  local ns link
+  for link in $(ip -o link show | awk -F'[ :@]+' '{print $2}' | grep -E '^icl[a-z0-9]{1,6}-srv$' || true); do
+    ip link del "$link" 2>/dev/null || true
+  done
   for ns in $(ip netns list | awk '{print $1}' | grep -E '^icl[a-z0-9]{1,6}-' || true); do
     ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
@@ -105,7 +143,8 @@ case "$cmd" in
   shape) [[ $# -eq 2 ]] || die "usage: lab.sh shape LAB RATE"; shape "$@" ;;
   loss) [[ $# -eq 2 ]] || die "usage: lab.sh loss LAB PERCENT"; loss "$@" ;;
   addr) [[ $# -eq 2 ]] || die "usage: lab.sh addr LAB HOST"; host_ip "$@" ;;
+  server) [[ $# -eq 1 ]] || die "usage: lab.sh server LAB"; server "$1" ;;
   down) [[ $# -eq 1 ]] || die "usage: lab.sh down LAB"; down "$1" ;;
   down-all) down_all ;;
-  *) die "usage: lab.sh up|shape|loss|addr|down|down-all ..." ;;
+  *) die "usage: lab.sh up|shape|loss|addr|server|down|down-all ..." ;;
 esac

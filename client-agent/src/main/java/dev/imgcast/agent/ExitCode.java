@@ -12,8 +12,12 @@ public final class ExitCode {
     public static final int DISK = 3;
     /** The network is unusable: no such interface, no multicast, no sender heard, peer silent. */
     public static final int NETWORK = 4;
-    /** Refused: the transfer had already started (nothing else on this group for us). */
+    /** Refused: the transfer had already started, or the session refused what was asked (a second master). */
     public static final int REFUSED = 5;
+    /** session-service cannot be reached, or is not a session-service (img session). */
+    public static final int SERVER = 6;
+    /** session-service refused the enrollment token or the device's credentials (img session). */
+    public static final int AUTH = 7;
 
     public static final String HELP = """
             Exit codes:
@@ -22,7 +26,10 @@ public final class ExitCode {
               2  usage error
               3  image or target unusable (missing, read-only, too small, disk full)
               4  network unusable (no such interface, no multicast, no sender heard, peer silent)
-              5  refused: the transfer had already started""";
+              5  refused: the transfer had already started, or the session refused the request
+                 (e.g. a second master)
+              6  session-service unreachable, or not a session-service at that URL
+              7  session-service refused the enrollment token""";
 
     private ExitCode() {
     }

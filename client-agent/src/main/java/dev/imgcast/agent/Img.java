@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The img command. */
 @Command(name = "img", mixinStandardHelpOptions = true, version = "img 0.1.0 (imgcast protocol v1)",
         description = "Multicast disk imaging: one stream, many disks.",
-        subcommands = {SendCommand.class, ReceiveCommand.class},
+        subcommands = {SessionCommand.class, SendCommand.class, ReceiveCommand.class},
         footer = {"", ExitCode.HELP})
 public final class Img implements Runnable {
     @Override

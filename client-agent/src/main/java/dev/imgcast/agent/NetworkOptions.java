@@ -34,6 +34,9 @@ public final class NetworkOptions {
                     + "which keeps strangers' packets out but is no protection against someone who knows it).")
     String secret;
 
+    /** The per-session key from session-service (img session), instead of one derived from a secret. */
+    byte[] sessionKey;
+
     /** Checks what the command line alone decides: name, group, port, TTL. */
     void resolveNames() {
         GroupAddress.checkName(session);
@@ -76,6 +79,9 @@ public final class NetworkOptions {
     }
 
     byte[] key() {
+        if (sessionKey != null) {
+            return sessionKey;
+        }
         return TransferKeys.fromSecret(secret != null ? secret : "session:" + session);
     }
 }

@@ -44,6 +44,10 @@ public final class ReceiveCommand implements Callable<Integer> {
             description = "How this device appears in the sender's report (default: the host name).")
     String name;
 
+    /** For img session: the engine after {@link #call()}, and a look at it four times a second. */
+    ReceiverEngine engine;
+    java.util.function.Consumer<ReceiverEngine> onTick = e -> { };
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
@@ -77,7 +81,7 @@ public final class ReceiveCommand implements Callable<Integer> {
         while (nodeId == 0) {
             nodeId = random.nextInt();
         }
-        ReceiverEngine engine = new ReceiverEngine(imageTarget, network.key(), nodeId, name != null ? name : hostName(),
+        engine = new ReceiverEngine(imageTarget, network.key(), nodeId, name != null ? name : hostName(),
                 (long) (timeout * 1e9), (long) (senderTimeout * 1e9), PooledByteBufAllocator.DEFAULT, progress::message);
 
         Vertx vertx = Vertx.vertx(Runtimes.vertxOptions());
@@ -88,6 +92,7 @@ public final class ReceiveCommand implements Callable<Integer> {
                 + choice.port() + " via " + choice.interfaceName() + (timeout > 0 ? " for " + timeout + " s" : "")
                 + "; target " + target);
         long periodic = vertx.setPeriodic(250, id -> {
+            onTick.accept(engine);
             if (engine.state() == ReceiverEngine.State.RECEIVING) {
                 progress.update("receiving", engine.bytesReceived(), engine.bytesToReceive(),
                         String.format(Locale.ROOT, "round %d  missing %d", engine.round(), engine.missing()));

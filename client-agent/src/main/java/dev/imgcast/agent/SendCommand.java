@@ -78,6 +78,10 @@ public final class SendCommand implements Callable<Integer> {
             description = "Drop a receiver that makes no progress over N repair rounds (default: ${DEFAULT-VALUE}).")
     int maxStalledRounds;
 
+    /** For img session: the engine and the manifest after {@link #call()}. */
+    SenderEngine engine;
+    Manifest manifest;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
@@ -124,7 +128,6 @@ public final class SendCommand implements Callable<Integer> {
 
         NetworkChoice choice = network.resolve();
         boolean device = !Files.isRegularFile(image);
-        Manifest manifest;
         FileChannel channel;
         BlockSource source;
         try {
@@ -151,7 +154,7 @@ public final class SendCommand implements Callable<Integer> {
 
         Vertx vertx = Vertx.vertx(Runtimes.vertxOptions());
         int transferId = new SecureRandom().nextInt();
-        SenderEngine engine = new SenderEngine(manifest, source, config, network.key(), transferId,
+        engine = new SenderEngine(manifest, source, config, network.key(), transferId,
                 PooledByteBufAllocator.DEFAULT, progress::message);
         progress.message("session " + network.session + ": group " + choice.group().getHostAddress() + ":"
                 + choice.port() + " on " + choice.interfaceName() + " (" + choice.address().getHostAddress()

@@ -57,6 +57,21 @@ public final class Lab implements AutoCloseable {
         script("shape", name, rate);
     }
 
+    /** A TCP-only link to the root namespace, where a session-service listens on 10.250.0.254. */
+    public void server() throws IOException, InterruptedException {
+        script("server", name);
+    }
+
+    /** The namespace of a host, e.g. for tmux. */
+    public String namespace(String host) {
+        return name + "-" + host;
+    }
+
+    /** The img launcher. */
+    public static Path launcher() {
+        return JAR.toAbsolutePath().getParent().getParent().resolve("img");
+    }
+
     public String address(String host) throws IOException, InterruptedException {
         return script("addr", name, host).trim();
     }
@@ -64,9 +79,8 @@ public final class Lab implements AutoCloseable {
     /** Starts the img command in a host; its output goes to {@code <work>/<log>.log}. */
     public Process img(String host, String log, String... args) throws IOException {
         // The launcher script next to the jar: the real command, with its JVM settings.
-        Path launcher = JAR.toAbsolutePath().getParent().getParent().resolve("img");
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", name + "-" + host,
-                launcher.toString()));
+                launcher().toString()));
         command.addAll(List.of(args));
         return start(command, log);
     }
