@@ -94,6 +94,8 @@ public final class SessionCommand implements Callable<Integer> {
     private final PrintStream out = System.out;
     private final boolean terminal = Progress.onTerminal();
     private final AtomicBoolean quit = new AtomicBoolean();
+    /** Keys count only while waiting for the start; during the transfer they are ignored. */
+    private final AtomicBoolean waiting = new AtomicBoolean(true);
     private RegistryClient registry;
     private volatile String notice = "";
     private String shownVersion = "";
@@ -129,12 +131,12 @@ public final class SessionCommand implements Callable<Integer> {
             body.put("time", time);
         }
         JsonObject view = registry.register(name, body, token);
-        Thread keys = startKeyReader();
+        startKeyReader();
         try {
             view = waitForStart(view);
         } finally {
+            waiting.set(false);
             restoreTerminal();
-            keys.interrupt();
         }
         if (view == null) {
             out.println("img: left session " + name + " before imaging started");
@@ -309,6 +311,9 @@ public final class SessionCommand implements Callable<Integer> {
             try {
                 int c;
                 while ((c = in.read()) >= 0) {
+                    if (!waiting.get()) {
+                        continue;
+                    }
                     char key = Character.toLowerCase((char) c);
                     if (key == 'q') {
                         quit.set(true);
@@ -336,8 +341,14 @@ public final class SessionCommand implements Callable<Integer> {
                 registry.start();
             }
             notice = key == 'm' ? "m: this device is now the master" : "g: imaging starts";
-            show(registry.view(null, 0));
+            JsonObject v = registry.view(null, 0);
+            if (waiting.get()) {
+                show(v);
+            }
         } catch (Img.Problem p) {
+            if (!waiting.get()) {
+                return;
+            }
             notice = key + ": " + p.getMessage();
             shownVersion = "";
             out.println(terminal ? "\n" + notice : notice);
