@@ -250,9 +250,41 @@ public final class SessionCommand implements Callable<Integer> {
             if (quit.get()) {
                 return null;
             }
-            view = registry.view(view.getString("version"), 5);
+            view = follow(view);
             if (quit.get()) {
                 return null;
+            }
+        }
+    }
+
+    /**
+     * The next view (a long poll). The registry may restart or be unreachable for a while: the
+     * device keeps its place (the registry is a database), so it retries for up to five minutes.
+     */
+    private JsonObject follow(JsonObject view) {
+        long giveUp = System.nanoTime() + 300_000_000_000L;
+        long pause = 1000;
+        while (true) {
+            try {
+                JsonObject next = registry.view(view.getString("version"), 5);
+                if (notice.startsWith("lost contact")) {
+                    notice = "";
+                }
+                return next;
+            } catch (Img.Problem p) {
+                if (p.exitCode != ExitCode.SERVER || System.nanoTime() > giveUp || quit.get()) {
+                    throw p;
+                }
+                notice = "lost contact with session-service, retrying: " + p.getMessage();
+                shownVersion = "";
+                show(view);
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw p;
+                }
+                pause = Math.min(pause * 2, 10_000);
             }
         }
     }
@@ -305,6 +337,8 @@ public final class SessionCommand implements Callable<Integer> {
     private Thread startKeyReader() {
         if (terminal) {
             stty("-icanon", "-echo", "min", "1");
+            // Ctrl-C skips finally blocks: give the terminal back on any exit
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stty("icanon", "echo")));
         }
         Thread t = new Thread(() -> {
             InputStream in = System.in;

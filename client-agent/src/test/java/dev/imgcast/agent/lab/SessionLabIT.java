@@ -129,6 +129,34 @@ class SessionLabIT {
         }
     }
 
+    /**
+     * session-service is killed while a master and a device wait, and started again: they keep
+     * their places, and the device that comes afterwards completes clients=2.
+     */
+    @Test
+    void devicesWaitThroughARestartOfTheRegistry() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("restart"));
+        try (Lab lab = Lab.up("iclse5", 2, dir)) {
+            lab.server();
+            try (SessionService svc = SessionService.start(dir)) {
+                Process master = lab.img("s", "master", session(svc, "mcast05", image, "master-pc", "master", "clients=2"));
+                Process c1 = lab.img("r1", "pc1", session(svc, "mcast05", dir.resolve("disk1"), "pc-1"));
+                lab.awaitLog("master", "1 registered", 60);
+                lab.awaitLog("pc1", "registered", 60);
+                svc.restart();
+                lab.awaitLog("pc1", "lost contact with session-service, retrying", 30);
+                Process c2 = lab.img("r2", "pc2", session(svc, "mcast05", dir.resolve("disk2"), "pc-2"));
+                assertEquals(0, Lab.waitFor(c1, 120), lab.log("pc1"));
+                assertEquals(0, Lab.waitFor(c2, 120), lab.log("pc2"));
+                assertEquals(0, Lab.waitFor(master, 120), lab.log("master"));
+                assertEquals(imageSha, Images.sha256(dir.resolve("disk1")));
+                assertEquals(imageSha, Images.sha256(dir.resolve("disk2")));
+                JsonObject s = svc.awaitState("mcast05", 1, "FINISHED", 30);
+                assertVerified(s, imageSha, "pc-1", "pc-2", "master-pc");
+            }
+        }
+    }
+
     /** The keys m and g, typed into a terminal (tmux), as a person at the device would. */
     @Test
     void keysMAndGInATerminal() throws Exception {

@@ -28,7 +28,7 @@ public final class SessionService implements AutoCloseable {
     private static final Path JAR = Path.of(System.getProperty("imgcast.session-service.jar",
             "../session-service/target/quarkus-app/quarkus-run.jar"));
 
-    private final Process process;
+    private Process process;
     private final Path log;
     private final int port;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -47,37 +47,50 @@ public final class SessionService implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Path log = work.resolve("session-service.log");
-        Process p = new ProcessBuilder(List.of(
+        SessionService service = new SessionService(null, work.resolve("session-service.log"), port);
+        service.launch(true);
+        return service;
+    }
+
+    /** Kills it (SIGKILL, no clean shutdown) and starts it again on the same database and port. */
+    public void restart() throws Exception {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        launch(false);
+    }
+
+    private void launch(boolean clean) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-Dquarkus.http.host=10.250.0.254", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=imgcast_e2e",
-                "-Dquarkus.flyway.schemas=imgcast_e2e", "-Dquarkus.flyway.clean-disabled=false",
-                "-Dquarkus.flyway.clean-at-start=true",
+                "-Dquarkus.flyway.schemas=imgcast_e2e",
                 "-Dimgcast.enrollment-token=" + TOKEN, "-Dimgcast.admin-password=" + ADMIN,
                 "-Dimgcast.session.result-grace=5s",
                 "-Dmp.messaging.incoming.transfer-events.queue.name=session-service-e2e.transfer",
-                "-Dmp.messaging.incoming.transfer-events.queue.auto-delete=true",
-                "-jar", JAR.toAbsolutePath().toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        SessionService service = new SessionService(p, log, port);
+                "-Dmp.messaging.incoming.transfer-events.queue.auto-delete=true"));
+        if (clean) {
+            command.add("-Dquarkus.flyway.clean-disabled=false");
+            command.add("-Dquarkus.flyway.clean-at-start=true");
+        }
+        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long end = System.nanoTime() + 90_000_000_000L;
         while (System.nanoTime() < end) {
-            if (!p.isAlive()) {
+            if (!process.isAlive()) {
                 fail("session-service exited: " + Files.readString(log));
             }
             try {
-                if (service.get("/q/health/ready", false).statusCode() == 200) {
-                    return service;
+                if (get("/q/health/ready", false).statusCode() == 200) {
+                    return;
                 }
             } catch (IOException notYet) {
                 // not listening yet
             }
             Thread.sleep(250);
         }
-        service.close();
+        close();
         fail("session-service not ready in 90 s: " + Files.readString(log));
-        return null;
     }
 
     public String url() {
