@@ -61,19 +61,7 @@ public final class ReceiveCommand implements Callable<Integer> {
             throw Img.Problem.usage(e.getMessage());
         }
         NetworkChoice choice = network.resolve();
-        if (Files.isDirectory(target)) {
-            System.err.println("img: " + target + " is a directory; name a file or a block device");
-            return ExitCode.DISK;
-        }
-        Path parent = target.toAbsolutePath().getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            System.err.println("img: directory " + parent + " does not exist");
-            return ExitCode.DISK;
-        }
-        if (Files.exists(target) ? !Files.isWritable(target) : !Files.isWritable(parent)) {
-            System.err.println("img: " + (Files.exists(target) ? target : parent) + " is not writable");
-            return ExitCode.DISK;
-        }
+        checkTarget(target);
 
         FileImageTarget imageTarget = new FileImageTarget(target);
         int nodeId = 0;
@@ -129,11 +117,26 @@ public final class ReceiveCommand implements Callable<Integer> {
         };
     }
 
-    private static String hostName() {
+    /** What can be told about a target before anything is written: a problem is exit code 3. */
+    static void checkTarget(Path target) {
+        if (Files.isDirectory(target)) {
+            throw new Img.Problem(ExitCode.DISK, target + " is a directory; name a file or a block device");
+        }
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new Img.Problem(ExitCode.DISK, "directory " + parent + " does not exist");
+        }
+        if (Files.exists(target) ? !Files.isWritable(target) : !Files.isWritable(parent)) {
+            throw new Img.Problem(ExitCode.DISK, (Files.exists(target) ? target : parent) + " is not writable");
+        }
+    }
+
+    /** The kernel's host name, as a device is shown when no name is given. */
+    static String hostName() {
         try {
             return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
         } catch (IOException e) {
-            return "";
+            return "device";
         }
     }
 }

@@ -115,7 +115,7 @@ public final class SessionCommand implements Callable<Integer> {
             throw new Img.Problem(ExitCode.NETWORK, e.getMessage());
         }
         JsonObject body = new JsonObject().put("deviceId", deviceId != null ? deviceId : mac(interfaceName))
-                .put("hostname", hostname != null ? hostname : hostName())
+                .put("hostname", hostname != null ? hostname : ReceiveCommand.hostName())
                 .put("address", network.address().getHostAddress());
         String mac = mac(interfaceName);
         if (mac.matches("([0-9a-f]{2}:){5}[0-9a-f]{2}")) {
@@ -213,16 +213,7 @@ public final class SessionCommand implements Callable<Integer> {
             }
             return;
         }
-        if (Files.isDirectory(disk)) {
-            throw new Img.Problem(ExitCode.DISK, disk + " is a directory; name a disk or an image file");
-        }
-        Path parent = disk.toAbsolutePath().getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new Img.Problem(ExitCode.DISK, "directory " + parent + " does not exist");
-        }
-        if (Files.exists(disk) ? !Files.isWritable(disk) : !Files.isWritable(parent)) {
-            throw new Img.Problem(ExitCode.DISK, (Files.exists(disk) ? disk : parent) + " is not writable");
-        }
+        ReceiveCommand.checkTarget(disk);
     }
 
     // ---------------------------------------------------------------- waiting
@@ -312,7 +303,7 @@ public final class SessionCommand implements Callable<Integer> {
                 v.getString("runState")));
         b.append(String.format(Locale.ROOT, "group %s:%d via %s   server %s%n", v.getString("group"),
                 v.getInteger("port"), interfaceName, registry.server()));
-        b.append(String.format(Locale.ROOT, "this device: %s   role %s   %s%n", hostname != null ? hostname : hostName(),
+        b.append(String.format(Locale.ROOT, "this device: %s   role %s   %s%n", hostname != null ? hostname : ReceiveCommand.hostName(),
                 v.getString("role"), v.getString("state")));
         b.append(String.format(Locale.ROOT, "source: %s%s%n", v.getString("sourceKind"), rules));
         b.append(String.format(Locale.ROOT, "registered: %d%n", v.getLong("registered", 0L)));
@@ -415,7 +406,7 @@ public final class SessionCommand implements Callable<Integer> {
         ReceiveCommand rc = new ReceiveCommand();
         new CommandLine(rc).parseArgs(disk.toString(), "-i", interfaceName, "-s", name, "-g", view.getString("group"),
                 "-p", view.getInteger("port").toString(), "-t", "60", "--sender-timeout", "10", "--name",
-                hostname != null ? hostname : hostName());
+                hostname != null ? hostname : ReceiveCommand.hostName());
         rc.network.sessionKey = Base64.getDecoder().decode(view.getString("key"));
         long[] lastReport = {0};
         rc.onTick = engine -> {
@@ -504,13 +495,4 @@ public final class SessionCommand implements Callable<Integer> {
             return interfaceName;
         }
     }
-
-    private static String hostName() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-        } catch (IOException e) {
-            return "device";
-        }
-    }
-
 }
