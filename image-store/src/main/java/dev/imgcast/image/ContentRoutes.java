@@ -1,0 +1,170 @@
+package dev.imgcast.image;
+
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.vertx.core.Vertx;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * The image bytes, streamed both ways on Vert.x routes: an upload goes from the socket to a
+ * file with backpressure (never whole in memory, whatever its size); a download is sent from
+ * the file by the kernel, with single HTTP ranges.
+ *
+ * <pre>
+ * PUT  /api/images/{id}/content?blockSize=1048576   header X-Imgcast-Sha256: the image's SHA-256
+ * GET  /api/images/{id}/content                     header Range: bytes=a-b | a- | -n (optional)
+ * </pre>
+ */
+@ApplicationScoped
+public class ContentRoutes {
+    private static final Logger LOG = Logger.getLogger(ContentRoutes.class);
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+    static final int DEFAULT_BLOCK = 1024 * 1024;
+
+    @Inject
+    Images images;
+    @Inject
+    ImageVolume volume;
+    @Inject
+    Vertx vertx;
+
+    void routes(@Observes Router router) {
+        router.put("/api/images/:id/content").handler(this::upload);
+        router.get("/api/images/:id/content").handler(this::download);
+        router.head("/api/images/:id/content").handler(this::download);
+    }
+
+    private void upload(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        request.pause();
+        if (!admin(ctx)) {
+            return;
+        }
+        String id = ctx.pathParam("id");
+        String sha = request.getHeader("X-Imgcast-Sha256");
+        int blockSize;
+        try {
+            String b = request.getParam("blockSize");
+            blockSize = b == null ? DEFAULT_BLOCK : Integer.parseInt(b);
+        } catch (NumberFormatException e) {
+            fail(ctx, new ApiException(400, "blockSize must be a number of bytes"));
+            return;
+        }
+        Path part = volume.newIncoming(id.matches(ImageVolume.ID.pattern()) ? id : "x");
+        vertx.<Void>executeBlocking(() -> {
+            images.beginUpload(id, sha, blockSize);
+            return null;
+        }, false).compose(v -> vertx.fileSystem().open(part.toString(), new OpenOptions().setWrite(true)
+                .setCreateNew(true))).onSuccess(file -> receive(ctx, id, part, file)).onFailure(e -> fail(ctx, e));
+    }
+
+    private void receive(RoutingContext ctx, String id, Path part, AsyncFile file) {
+        long started = System.nanoTime();
+        ctx.request().pipeTo(file).compose(v -> vertx.executeBlocking(() -> images.finishUpload(id, part), false))
+                .onSuccess(view -> {
+                    LOG.infof("upload of %s: %d bytes in %.1f s", id, view.size(), (System.nanoTime() - started) / 1e9);
+                    ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+                            .putHeader("Location", "/api/images/" + id).end(io.vertx.core.json.JsonObject.mapFrom(view)
+                                    .encode());
+                })
+                .onFailure(e -> {
+                    // the connection broke, the disk filled, or the checksum did not match
+                    vertx.executeBlocking(() -> {
+                        images.abandonUpload(id, part);
+                        return null;
+                    }, false);
+                    fail(ctx, e instanceof ApiException ? e : new ApiException(400, "the upload of " + id
+                            + " did not complete (" + e.getMessage() + "); nothing was stored, start it again"));
+                });
+    }
+
+    private void download(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        vertx.executeBlocking(() -> images.view(id), false).onFailure(e -> fail(ctx, e)).onSuccess(view -> {
+            Path file = volume.file(id);
+            if (!Files.isRegularFile(file)) {
+                fail(ctx, new ApiException(500, "image " + id + " is registered but its file is missing"));
+                return;
+            }
+            long size = view.size();
+            long from = 0;
+            long to = size - 1;
+            HttpServerResponse response = ctx.response();
+            String range = ctx.request().getHeader("Range");
+            if (range != null) {
+                Matcher m = RANGE.matcher(range.trim());
+                if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+                    rangeFail(ctx, size, "one range of the form bytes=first-last, bytes=first- or bytes=-count");
+                    return;
+                }
+                if (m.group(1).isEmpty()) {
+                    long count = Long.parseLong(m.group(2));
+                    from = Math.max(0, size - count);
+                } else {
+                    from = Long.parseLong(m.group(1));
+                    if (!m.group(2).isEmpty()) {
+                        to = Math.min(Long.parseLong(m.group(2)), size - 1);
+                    }
+                }
+                if (from >= size || from > to) {
+                    rangeFail(ctx, size, "the image has " + size + " bytes");
+                    return;
+                }
+                response.setStatusCode(206).putHeader("Content-Range", "bytes " + from + "-" + to + "/" + size);
+            }
+            response.putHeader("Accept-Ranges", "bytes").putHeader("Content-Type", "application/octet-stream")
+                    .putHeader("X-Imgcast-Sha256", view.sha256()).putHeader("ETag", "\"" + view.sha256() + "\"");
+            if (ctx.request().method().name().equals("HEAD")) {
+                response.putHeader("Content-Length", Long.toString(to - from + 1)).end();
+                return;
+            }
+            response.sendFile(file.toString(), from, to - from + 1);
+        });
+    }
+
+    private static void rangeFail(RoutingContext ctx, long size, String what) {
+        ctx.response().putHeader("Content-Range", "bytes */" + size);
+        fail(ctx, new ApiException(416, "unsatisfiable range: " + what));
+    }
+
+    /** Uploads are for admins; Quarkus's permission policy has authenticated the user already. */
+    private static boolean admin(RoutingContext ctx) {
+        QuarkusHttpUser user = ctx.user() instanceof QuarkusHttpUser q ? q : null;
+        if (user == null || !user.getSecurityIdentity().hasRole("admin")) {
+            fail(ctx, new ApiException(403, "uploading images needs the admin role"));
+            return false;
+        }
+        return true;
+    }
+
+    static void fail(RoutingContext ctx, Throwable e) {
+        ApiException api = e instanceof ApiException a ? a : null;
+        int status = api != null ? api.status() : 500;
+        if (api == null) {
+            LOG.error("image content request failed", e);
+        }
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        if (response.headWritten()) {
+            ctx.request().connection().close();
+            return;
+        }
+        response.setStatusCode(status).putHeader("Content-Type", "application/json")
+                .putHeader("Connection", "close")
+                .end(ApiException.body(status, api != null ? api.getMessage() : "internal error: " + e).encode());
+    }
+}

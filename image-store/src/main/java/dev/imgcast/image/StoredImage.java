@@ -1,0 +1,36 @@
+package dev.imgcast.image;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** A stored image (or one being uploaded). */
+@Entity
+@Table(name = "stored_image")
+public class StoredImage extends PanacheEntityBase {
+    public static final String UPLOADING = "UPLOADING";
+    public static final String READY = "READY";
+
+    @Id
+    public String id;
+    public String state;
+    @Column(name = "declared_sha256")
+    public String declaredSha256;
+    @Column(name = "block_size")
+    public int blockSize;
+    @Column(name = "size_bytes")
+    public Long sizeBytes;
+    @Column(name = "block_count")
+    public Integer blockCount;
+    @Column(name = "zero_blocks")
+    public Integer zeroBlocks;
+    public String sha256;
+    public byte[] manifest;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "stored_at")
+    public Instant storedAt;
+}

@@ -1,0 +1,127 @@
+package dev.imgcast.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A 256 MiB image through the packaged service whose heap is capped at 48 MiB: upload and
+ * download are streamed, never held in memory.
+ */
+class LargeImageIT {
+    private static final int HEAP_MIB = 48;
+    @TempDir
+    Path work;
+    private Process service;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (service != null) {
+            service.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void twoHundredFiftySixMebibytesThroughAFortyEightMebibyteHeap() throws Exception {
+        Path image = work.resolve("big.img");
+        String sha = write(image, 256);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = work.resolve("image-store.log");
+        service = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + HEAP_MIB + "m", "-XX:+ExitOnOutOfMemoryError",
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
+                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=imgcast_images_it",
+                "-Dquarkus.flyway.schemas=imgcast_images_it", "-Dquarkus.flyway.clean-disabled=false",
+                "-Dquarkus.flyway.clean-at-start=true", "-Dimgcast.admin-password=it-admin",
+                "-Dimgcast.reader-password=it-reader", "-Dimgcast.images.dir=" + work.resolve("volume"),
+                "-Dmp.messaging.incoming.session-events.queue.name=image-store-it.session",
+                "-Dmp.messaging.incoming.session-events.queue.auto-delete=true",
+                "-jar", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + port;
+        awaitReady(http, base, log);
+        String auth = "Basic " + Base64.getEncoder().encodeToString("admin:it-admin".getBytes(StandardCharsets.UTF_8));
+
+        HttpResponse<String> up = http.send(HttpRequest.newBuilder(URI.create(base + "/api/images/big/content"))
+                .header("Authorization", auth).header("X-Imgcast-Sha256", sha)
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofFile(image)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, up.statusCode(), up.body() + "\n" + Files.readString(log));
+        assertTrue(up.body().contains("\"sha256\":\"" + sha + "\""), up.body());
+
+        HttpResponse<InputStream> down = http.send(HttpRequest.newBuilder(URI.create(base + "/api/images/big/content"))
+                .header("Authorization", auth).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, down.statusCode());
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        long bytes;
+        try (InputStream in = new DigestInputStream(down.body(), digest)) {
+            bytes = in.transferTo(OutputStream.nullOutputStream());
+        }
+        assertEquals(256L << 20, bytes);
+        assertEquals(sha, HexFormat.of().formatHex(digest.digest()));
+        assertTrue(service.isAlive(), "the service died: " + Files.readString(log));
+    }
+
+    /** 256 MiB: every third MiB zero, the rest random; returns the SHA-256. */
+    private static String write(Path file, int mib) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        Random random = new Random(9);
+        byte[] chunk = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < mib; i++) {
+                if (i % 3 == 1) {
+                    java.util.Arrays.fill(chunk, (byte) 0);
+                } else {
+                    random.nextBytes(chunk);
+                }
+                out.write(chunk);
+                digest.update(chunk);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private void awaitReady(HttpClient http, String base, Path log) throws Exception {
+        long end = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < end) {
+            if (!service.isAlive()) {
+                throw new AssertionError("image-store exited: " + Files.readString(log));
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("image-store not ready: " + Files.readString(log));
+    }
+}
