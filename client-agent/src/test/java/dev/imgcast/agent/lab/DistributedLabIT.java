@@ -1,0 +1,215 @@
+package dev.imgcast.agent.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.vertx.core.json.JsonObject;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sessions started from the server, distributed: session-service and image-store as processes
+ * in the root namespace (they need PostgreSQL), multicast-sender as a process on the lab's
+ * sender host (it must sit on the devices' segment; it reaches RabbitMQ through a TCP relay on
+ * the server link), three {@code img session} agents on the receiver hosts.
+ */
+class DistributedLabIT {
+    private static final String STORE_ADMIN = "store-admin";
+    private static final String STORE_READER = "store-reader";
+
+    @TempDir
+    static Path work;
+    static Path image;
+    static String imageSha;
+
+    @BeforeAll
+    static void makeImage() throws Exception {
+        Lab.requireLab();
+        image = Images.mixed(work.resolve("lab-image.img"), 32, 21);
+        imageSha = Images.sha256(image);
+    }
+
+    @Test
+    void anImageFromTheStoreToThreeDevices() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("three"));
+        try (Lab lab = Lab.up("iclds1", 3, dir)) {
+            lab.server();
+            try (TcpRelay relay = new TcpRelay("10.250.0.254", 5672, 5672);
+                 SessionService registry = SessionService.start(dir);
+                 Events events = new Events();
+                 ServiceProcess store = imageStore(dir);
+                 ServiceProcess sender = sender(lab, dir, "sender", 500_000_000L)) {
+                upload("lab-2026", image, imageSha);
+                HttpResponse<String> created = registry.post("/api/sessions", new JsonObject().put("name", "lab05")
+                        .put("imageId", "lab-2026").put("clients", 3).put("confirm", true));
+                assertEquals(201, created.statusCode(), created.body());
+                long runId = new JsonObject(created.body()).getLong("runId");
+
+                Process[] agents = new Process[3];
+                for (int i = 1; i <= 3; i++) {
+                    agents[i - 1] = lab.img("r" + i, "pc" + i, SessionLabIT.session(registry, "lab05",
+                            dir.resolve("disk" + i), "pc-" + i));
+                }
+                for (int i = 1; i <= 3; i++) {
+                    assertEquals(0, Lab.waitFor(agents[i - 1], 120), lab.log("pc" + i) + "\n" + sender.log());
+                    assertEquals(imageSha, Images.sha256(dir.resolve("disk" + i)), "copy " + i);
+                }
+                JsonObject s = registry.awaitState("lab05", 1, "FINISHED", 30);
+                assertEquals("IMAGE", s.getString("sourceKind"));
+                assertEquals("10.250.0.1", s.getString("senderAddress"), "transfer.started gave the sender's address");
+                SessionLabIT.assertVerified(s, imageSha, "pc-1", "pc-2", "pc-3");
+
+                events.await("session.started", runId);
+                events.await("transfer.started", runId);
+                assertEquals(3, events.count("transfer.result", runId));
+                JsonObject finished = events.await("transfer.finished", runId);
+                assertEquals("FINISHED", finished.getString("outcome"));
+                assertEquals("3 of 3 verified", finished.getString("reason"));
+                events.await("session.run-finished", runId);
+            }
+        }
+    }
+
+    @Test
+    void aSenderKilledMidRunLeavesTheRunFailedNotStuck() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("killed"));
+        try (Lab lab = Lab.up("iclds2", 2, dir)) {
+            lab.server();
+            try (TcpRelay relay = new TcpRelay("10.250.0.254", 5672, 5672);
+                 SessionService registry = SessionService.start(dir);
+                 Events events = new Events();
+                 ServiceProcess store = imageStore(dir)) {
+                upload("slow-image", image, imageSha);
+                long runId;
+                // 20 Mbit/s: the 18 MiB of data take about 8 s, time enough to kill the sender
+                try (ServiceProcess sender = sender(lab, dir, "sender", 20_000_000L)) {
+                    HttpResponse<String> created = registry.post("/api/sessions", new JsonObject()
+                            .put("name", "lab06").put("imageId", "slow-image").put("clients", 2).put("confirm", true));
+                    assertEquals(201, created.statusCode(), created.body());
+                    runId = new JsonObject(created.body()).getLong("runId");
+                    Process a = lab.img("r1", "pc1", SessionLabIT.session(registry, "lab06", dir.resolve("disk1"), "pc-1"));
+                    Process b = lab.img("r2", "pc2", SessionLabIT.session(registry, "lab06", dir.resolve("disk2"), "pc-2"));
+                    events.await("transfer.started", runId);
+                    lab.awaitLog("pc1", "receiving", 60);
+                    sender.kill();
+                    assertNotEquals(0, Lab.waitFor(a, 90), lab.log("pc1"));
+                    assertNotEquals(0, Lab.waitFor(b, 90), lab.log("pc2"));
+                    assertTrue(lab.log("pc1").contains("reported FAILED to session-service"), lab.log("pc1"));
+                }
+                // a replacement replica takes the unacknowledged event and reports the run failed
+                try (ServiceProcess replacement = sender(lab, dir, "replacement", 500_000_000L)) {
+                    JsonObject s = registry.awaitState("lab06", 1, "FAILED", 60);
+                    assertTrue(s.getString("endReason").contains("0 of 2 verified"), s.getString("endReason"));
+                    JsonObject finished = events.await("transfer.finished", runId);
+                    assertEquals("FAILED", finished.getString("outcome"));
+                    assertEquals("the multicast-sender sending this run stopped before the end",
+                            finished.getString("reason"));
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the services
+
+    private static int storePort;
+
+    private static ServiceProcess imageStore(Path dir) throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            storePort = s.getLocalPort();
+        }
+        return ServiceProcess.start("image-store", null, dir.resolve("image-store.log"),
+                "-Dquarkus.http.host=10.250.0.254", "-Dquarkus.http.port=" + storePort,
+                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=imgcast_images_e2e",
+                "-Dquarkus.flyway.schemas=imgcast_images_e2e", "-Dquarkus.flyway.clean-disabled=false",
+                "-Dquarkus.flyway.clean-at-start=true", "-Dimgcast.admin-password=" + STORE_ADMIN,
+                "-Dimgcast.reader-password=" + STORE_READER, "-Dimgcast.images.dir=" + dir.resolve("volume"),
+                "-Dmp.messaging.incoming.session-events.queue.name=image-store-e2e.session",
+                "-Dmp.messaging.incoming.session-events.queue.auto-delete=true");
+    }
+
+    private static ServiceProcess sender(Lab lab, Path dir, String name, long rate) throws Exception {
+        return ServiceProcess.start("multicast-sender", lab.namespace("s"), dir.resolve(name + ".log"),
+                "-Dquarkus.http.host=127.0.0.1", "-Dimgcast.sender.interface=eth0", "-Dimgcast.sender.rate=" + rate,
+                "-Dimgcast.image-store.url=http://10.250.0.254:" + storePort,
+                "-Dimgcast.image-store.password=" + STORE_READER, "-Drabbitmq-host=10.250.0.254",
+                "-Dimgcast.sender.cache-dir=" + dir.resolve(name + "-cache"),
+                "-Dmp.messaging.incoming.sessions.queue.name=multicast-sender-e2e.sessions");
+    }
+
+    private static void upload(String id, Path file, String sha) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://10.250.0.254:" + storePort + "/api/images/" + id + "/content"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + STORE_ADMIN)
+                        .getBytes(StandardCharsets.UTF_8)))
+                .header("X-Imgcast-Sha256", sha).PUT(HttpRequest.BodyPublishers.ofFile(file)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, r.statusCode(), r.body());
+    }
+
+    /** What the broker carries on imgcast.session and imgcast.transfer, as a consumer sees it. */
+    static final class Events implements AutoCloseable {
+        private final Connection connection;
+        private final List<JsonObject> seen = new CopyOnWriteArrayList<>();
+
+        Events() throws Exception {
+            ConnectionFactory factory = new ConnectionFactory();
+            factory.setHost("127.0.0.1");
+            connection = factory.newConnection("distributed-lab-it");
+            Channel ch = connection.createChannel();
+            // the senders' queue may hold session.started events of earlier tests: start empty
+            ch.queueDeclare("multicast-sender-e2e.sessions", true, false, false, null);
+            ch.queuePurge("multicast-sender-e2e.sessions");
+            String queue = ch.queueDeclare("", false, true, true, null).getQueue();
+            for (String exchange : List.of("imgcast.session", "imgcast.transfer")) {
+                ch.exchangeDeclare(exchange, "topic", true);
+                ch.queueBind(queue, exchange, "#");
+            }
+            ch.basicConsume(queue, true, (tag, d) -> seen.add(new JsonObject(new String(d.getBody(),
+                    StandardCharsets.UTF_8))), tag -> { });
+        }
+
+        private static long runOf(JsonObject e) {
+            return e.containsKey("runId") ? e.getLong("runId") : e.getJsonObject("session", new JsonObject())
+                    .getLong("runId", -1L);
+        }
+
+        long count(String type, long runId) {
+            return seen.stream().filter(e -> type.equals(e.getString("type")) && runOf(e) == runId).count();
+        }
+
+        JsonObject await(String type, long runId) throws InterruptedException {
+            long end = System.nanoTime() + 60_000_000_000L;
+            while (System.nanoTime() < end) {
+                for (JsonObject e : seen) {
+                    if (type.equals(e.getString("type")) && runOf(e) == runId) {
+                        return e;
+                    }
+                }
+                Thread.sleep(100);
+            }
+            throw new AssertionError("no " + type + " for run " + runId + " on the broker; saw "
+                    + seen.stream().map(e -> e.getString("type")).toList());
+        }
+
+        @Override
+        public void close() throws Exception {
+            connection.close();
+        }
+    }
+}
