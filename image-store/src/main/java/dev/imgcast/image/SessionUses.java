@@ -1,5 +1,6 @@
 package dev.imgcast.image;
 
+import dev.imgcast.protocol.event.EventPayload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -25,10 +26,10 @@ public class SessionUses {
 
     @Incoming("session-events")
     @Blocking
-    public CompletionStage<Void> consume(Message<byte[]> message) {
+    public CompletionStage<Void> consume(Message<?> message) {
         JsonNode event;
         try {
-            event = json.readTree(message.getPayload());
+            event = json.readTree(EventPayload.bytes(message.getPayload()));
         } catch (Exception e) {
             LOG.warnf("session event that is not JSON rejected: %s", e.getMessage());
             return message.nack(e);

@@ -1,5 +1,6 @@
 package dev.imgcast.sender;
 
+import dev.imgcast.protocol.event.EventPayload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgcast.protocol.engine.ReceiverResult;
@@ -69,12 +70,12 @@ public class SessionSender {
         vertx.close();
     }
 
-    @Incoming("sessions")
+    @Incoming("session-events")
     @Blocking(ordered = false)
-    public CompletionStage<Void> onSessionStarted(Message<byte[]> message) {
+    public CompletionStage<Void> onSessionStarted(Message<?> message) {
         JsonNode event;
         try {
-            event = json.readTree(message.getPayload());
+            event = json.readTree(EventPayload.bytes(message.getPayload()));
         } catch (Exception e) {
             LOG.warnf("session event that is not JSON rejected: %s", e.getMessage());
             return message.nack(e);
@@ -85,8 +86,13 @@ public class SessionSender {
             return message.ack();  // not ours: a master device sends its own disk
         }
         long runId = session.path("runId").asLong();
+        boolean fromBroker = message.getMetadata(IncomingRabbitMQMetadata.class).isPresent();
         boolean redelivered = message.getMetadata(IncomingRabbitMQMetadata.class)
                 .map(IncomingRabbitMQMetadata::isRedeliver).orElse(false);
+        if (!fromBroker) {
+            // in-process (embedded): nothing to redeliver, and the publisher must not wait for the run
+            message.ack();
+        }
         if (redelivered) {
             LOG.warnf("run %d comes again: the sender that had it stopped; reporting it failed", runId);
             events.finished(runId, false, "the multicast-sender sending this run stopped before the end");
@@ -98,7 +104,7 @@ public class SessionSender {
             LOG.errorf(e, "run %d failed", runId);
             events.finished(runId, false, e.getMessage() == null ? e.toString() : e.getMessage());
         }
-        return message.ack();
+        return fromBroker ? message.ack() : java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 
     private void send(long runId, JsonNode session, JsonNode participants) throws Exception {

@@ -79,6 +79,7 @@ public class SessionRegistry {
         SessionRun run = SessionRun.liveLocked(name).orElse(null);
         if (run == null) {
             run = openRun(name, "DEVICE", now);
+            outbox.add("session.opened", Events.opened(run));
         }
         Participant p = Participant.ofRun(run.id, req.deviceId()).orElse(null);
         String message = null;
@@ -244,6 +245,9 @@ public class SessionRegistry {
             if (run.lastRegistrationAt == null) {
                 run.lastRegistrationAt = now;
             }
+            // opened with its image, or (devices waiting) opened again with one: who keeps
+            // images learns that this run uses it
+            outbox.add("session.opened", Events.opened(run));
             evaluate(run, now);
             changed(run);
             return new Created(views.session(run), created);
@@ -394,7 +398,6 @@ public class SessionRegistry {
         allocateGroup(run);
         run.persist();
         SessionRun.flush();  // a concurrent opening of the same name fails here, and is retried
-        outbox.add("session.opened", Events.opened(run));
         return run;
     }
 
@@ -614,6 +617,7 @@ public class SessionRegistry {
             next.clients = previous.clients;
             next.timeMillis = previous.timeMillis;
         }
+        outbox.add("session.opened", Events.opened(next));
         for (Participant q : queued) {
             q.runId = next.id;
             q.state = ParticipantState.REGISTERED;

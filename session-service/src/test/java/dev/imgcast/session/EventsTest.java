@@ -130,6 +130,16 @@ class EventsTest {
     }
 
     @Test
+    void aSessionStartedFromTheServerSaysWhichImageItUses() throws Exception {
+        String name = Api.name("img-events");
+        long runId = Api.admin().body(Map.of("name", name, "imageId", "lab-image-9", "confirm", true))
+                .post("/api/sessions").then().statusCode(201).extract().jsonPath().getLong("runId");
+        JsonNode opened = await("session.opened", runId);
+        assertEquals("IMAGE", opened.at("/session/sourceKind").asText());
+        assertEquals("lab-image-9", opened.at("/session/imageId").asText());
+    }
+
+    @Test
     void malformedTransferEventsAreRejectedAndTheConsumerGoesOn() throws Exception {
         String name = Api.name("bad-events");
         register(name, "m", "master", 1, null);

@@ -149,7 +149,7 @@ class DistributedLabIT {
                 "-Dimgcast.image-store.url=http://10.250.0.254:" + storePort,
                 "-Dimgcast.image-store.password=" + STORE_READER, "-Drabbitmq-host=10.250.0.254",
                 "-Dimgcast.sender.cache-dir=" + dir.resolve(name + "-cache"),
-                "-Dmp.messaging.incoming.sessions.queue.name=multicast-sender-e2e.sessions");
+                "-Dmp.messaging.incoming.session-events.queue.name=multicast-sender-e2e.sessions");
     }
 
     private static void upload(String id, Path file, String sha) throws Exception {

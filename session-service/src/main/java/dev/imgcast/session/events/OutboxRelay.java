@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.smallrye.reactive.messaging.annotations.Broadcast;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -29,6 +30,7 @@ public class OutboxRelay {
 
     @Inject
     @Channel("session-events")
+    @Broadcast  // embedded: image-store and multicast-sender both listen in-process
     Emitter<String> emitter;
 
     private final AtomicBoolean running = new AtomicBoolean();

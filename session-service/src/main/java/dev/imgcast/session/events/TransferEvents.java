@@ -1,5 +1,6 @@
 package dev.imgcast.session.events;
 
+import dev.imgcast.protocol.event.EventPayload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgcast.session.SessionRegistry;
@@ -36,10 +37,10 @@ public class TransferEvents {
 
     @Incoming("transfer-events")
     @Blocking
-    public CompletionStage<Void> consume(Message<byte[]> message) {
+    public CompletionStage<Void> consume(Message<?> message) {
         TransferEvent event;
         try {
-            event = parse(message.getPayload());
+            event = parse(EventPayload.bytes(message.getPayload()));
         } catch (IllegalArgumentException e) {
             rejected.incrementAndGet();
             LOG.warnf("transfer event rejected: %s", e.getMessage());
