@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine (README): one sender and three receivers in a private
-# namespace lab, a 128 MiB image with random and all-zero blocks, the real img command.
-# Prints the transfer figures and the verified SHA-256 of every copy. Needs root and a build
-# (./mvnw -B -q package -DskipTests). Options: --size MIB, --loss PERCENT, --rate RATE.
+# The main job on a fresh machine (README): the embedded imaging server (session registry, image
+# store and multicast sender in one JVM, H2, no external services) on the sender host of a
+# private namespace lab, a sample image uploaded to it, a session started from the server with
+# clients=3, and `img session demo` typed on three devices. Prints each device's result, the
+# registry's view of the run, and where the server's UI is. Needs root (the namespace lab) and a
+# build (./mvnw -B -q package -DskipTests). Options: --size MIB, --loss PERCENT, --rate RATE.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-jar="$root/client-agent/target/img.jar"
+server_jar="$root/imaging-server/target/quarkus-app/quarkus-run.jar"
 img="$root/client-agent/img"
 size=128 loss=0 rate=500m
 while [[ $# -gt 0 ]]; do
@@ -18,7 +20,11 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ $(id -u) == 0 ]] || { echo "demo.sh: needs root (it builds a network namespace lab)" >&2; exit 2; }
-[[ -f $jar ]] || { echo "demo.sh: $jar missing; build first: ./mvnw -B -q package -DskipTests" >&2; exit 2; }
+for f in "$server_jar" "$root/client-agent/target/img.jar"; do
+  [[ -f $f ]] || { echo "demo.sh: $f missing; build first: ./mvnw -B -q package -DskipTests" >&2; exit 2; }
+done
+[[ $rate =~ ^([0-9]+)m$ ]] || { echo "demo.sh: --rate takes megabits, e.g. 500m" >&2; exit 2; }
+rate_bits=$((BASH_REMATCH[1] * 1000000))
 
 lab=icldemo
 work=$(mktemp -d /tmp/imgcast-demo.XXXXXX)
@@ -30,12 +36,29 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-echo "== building the lab: sender, 3 receivers, a bridge; sender link shaped to $rate, loss $loss% per receiver link"
+secret() { python3 -c 'import secrets; print(secrets.token_urlsafe(18))'; }
+admin=$(secret) token=$(secret) reader=$(secret)
+in_server() { ip netns exec "$lab-s" "$@"; }
+api() { in_server curl -sS -u "admin:$admin" "$@"; }
+
+echo "== building the lab: the server host, 3 devices, a bridge; server link shaped to $rate, loss $loss% per device link"
 "$here/lab.sh" up "$lab" 3
 "$here/lab.sh" shape "$lab" "${rate/m/mbit}"
 "$here/lab.sh" loss "$lab" "$loss"
 
-echo "== making a $size MiB image: random blocks, every fourth block and the last quarter all zero"
+echo "== starting the imaging server (embedded: H2 in $work/data, events in-process) on the server host"
+in_server env IMGCAST_DATA_DIR="$work/data" IMGCAST_SENDER_INTERFACE=eth0 IMGCAST_SENDER_RATE="$rate_bits" \
+  IMGCAST_ADMIN_PASSWORD="$admin" IMGCAST_ENROLLMENT_TOKEN="$token" IMGCAST_READER_PASSWORD="$reader" \
+  java -Xmx512m -jar "$server_jar" > "$work/server.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 120); do
+  in_server curl -sf -o /dev/null http://127.0.0.1:8080/q/health/ready && break
+  kill -0 "${pids[0]}" 2>/dev/null || { echo "demo.sh: the server exited:" >&2; tail -30 "$work/server.log" >&2; exit 1; }
+  sleep 0.5
+done
+in_server curl -sf -o /dev/null http://127.0.0.1:8080/q/health/ready || { echo "demo.sh: server not ready" >&2; exit 1; }
+
+echo "== making a $size MiB sample image: random blocks, every fourth block and the last quarter all zero"
 python3 - "$work/image.img" "$size" <<'PY'
 import os, sys
 path, mib = sys.argv[1], int(sys.argv[2])
@@ -43,22 +66,43 @@ with open(path, "wb") as f:
     for b in range(mib):
         f.write(bytes(1 << 20) if b % 4 == 1 or b >= mib * 3 // 4 else os.urandom(1 << 20))
 PY
-echo "image SHA-256 $(sha256sum "$work/image.img" | cut -d' ' -f1)"
+sha=$(sha256sum "$work/image.img" | cut -d' ' -f1)
+echo "image SHA-256 $sha"
+echo "== uploading it to the image store"
+api -f -H "X-Imgcast-Sha256: $sha" -T "$work/image.img" http://127.0.0.1:8080/api/images/demo-image/content > /dev/null
+echo "== starting session 'demo' from the server: image demo-image, clients=3"
+api -f -H 'Content-Type: application/json' \
+  -d '{"name":"demo","imageId":"demo-image","clients":3,"confirm":true}' http://127.0.0.1:8080/api/sessions > /dev/null
 
+echo "== on each device: img session demo --disk ... (logs in their own files)"
 for i in 1 2 3; do
-  ip netns exec "$lab-r$i" "$img" receive "$work/copy$i.img" \
-    --interface eth0 --session demo --timeout 120 --name "receiver$i" > "$work/r$i.log" 2>&1 &
+  IMG_PLAIN=1 ip netns exec "$lab-r$i" "$img" session demo --server http://10.250.0.1:8080 --token "$token" \
+    --disk "$work/disk$i.img" --interface eth0 --hostname "device$i" --device-id "device$i" > "$work/d$i.log" 2>&1 &
   pids+=($!)
 done
-echo "== sender (receivers log to their own files)"
 status=0
-IMG_PLAIN=1 ip netns exec "$lab-s" "$img" send "$work/image.img" \
-  --interface eth0 --session demo --receivers 3 --rate "$rate" --timeout 120 || status=$?
 for i in 1 2 3; do
-  code=0; wait "${pids[$((i - 1))]}" || code=$?
-  echo "== receiver$i (exit $code): $(grep -E '^verified SHA-256|^img:' "$work/r$i.log" | tail -1)"
-  echo "   file copy$i.img SHA-256 $(sha256sum "$work/copy$i.img" 2>/dev/null | cut -d' ' -f1)"
-  [[ $code == 0 ]] || status=1
+  code=0; wait "${pids[$i]}" || code=$?
+  echo "== device$i (exit $code): $(grep -E '^verified SHA-256|^img:' "$work/d$i.log" | tail -1)"
+  echo "   disk$i.img SHA-256 $(sha256sum "$work/disk$i.img" 2>/dev/null | cut -d' ' -f1)"
+  [[ $code == 0 ]] || { status=1; tail -5 "$work/d$i.log" | sed 's/^/   /'; }
 done
-pids=()
+
+echo "== the registry's view of the run"
+for _ in $(seq 1 60); do
+  view=$(api http://127.0.0.1:8080/api/sessions/demo)
+  [[ $view == *'"state":"STARTED"'* ]] || break
+  sleep 0.5
+done
+python3 - "$view" <<'PY' || status=1
+import json, sys
+s = json.loads(sys.argv[1])
+print(f"session {s['name']} run {s['runNo']}: {s['state']} ({s.get('endReason', '')}); started: {s.get('startReason')}")
+for p in s["participants"]:
+    print(f"  {p.get('hostname', p['deviceId']):10} {p['state']:9} {p.get('sha256') or p.get('reason', '')}")
+sys.exit(0 if s["state"] == "FINISHED" else 1)
+PY
+echo "== the server's UI was at http://10.250.0.1:8080/q/swagger-ui (inside the lab). On a real network:"
+echo "   IMGCAST_SENDER_INTERFACE=eth0 IMGCAST_ADMIN_PASSWORD=... IMGCAST_ENROLLMENT_TOKEN=... IMGCAST_READER_PASSWORD=... \\"
+echo "     java -jar imaging-server/target/quarkus-app/quarkus-run.jar   # then http://<server>:8080/q/swagger-ui"
 exit "$status"

@@ -1,0 +1,32 @@
+package dev.imgcast.agent.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's main job, as the README runs it: lab/demo.sh starts the embedded imaging server
+ * in the lab, uploads a sample image, starts a session from the server and runs three
+ * {@code img session} devices.
+ */
+class EmbeddedDemoIT {
+    @Test
+    void theMainJobRunsEndToEnd() throws Exception {
+        Lab.requireLab();
+        Process demo = new ProcessBuilder("bash", Path.of("../lab/demo.sh").toAbsolutePath().toString(), "--size", "64")
+                .redirectErrorStream(true).start();
+        String output = new String(demo.getInputStream().readAllBytes());
+        assertTrue(demo.waitFor(300, TimeUnit.SECONDS), output);
+        assertEquals(0, demo.exitValue(), output);
+        assertTrue(output.contains("session demo run 1: FINISHED (3 of 3 verified); started: clients=3 reached"), output);
+        String sha = output.replaceAll("(?s).*image SHA-256 ([0-9a-f]{64}).*", "$1");
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(output.contains("disk" + i + ".img SHA-256 " + sha), "device " + i + ":\n" + output);
+            assertTrue(output.contains("device" + i + " (exit 0): verified SHA-256 " + sha), output);
+        }
+        assertTrue(output.contains("/q/swagger-ui"), output);
+    }
+}
