@@ -3,6 +3,7 @@ package dev.imgcast.image;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -23,6 +24,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ImageResource {
     @Inject
     Images images;
+    @Inject
+    Capture capture;
 
     @GET
     @Operation(summary = "Stored images")
@@ -43,6 +46,20 @@ public class ImageResource {
     @Operation(summary = "The manifest as the data plane sends it (protocol/README.md): size, block size, SHA-256, per-block CRC32C, zero-block map")
     public byte[] manifest(@PathParam("id") String id) {
         return images.manifest(id);
+    }
+
+    public record CaptureRequest(String session) {
+    }
+
+    @POST
+    @Path("{id}/capture")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Capture a live session as a new image: join it as one more device and store what the master sends")
+    public Response capture(@PathParam("id") String id, CaptureRequest request) {
+        if (request == null || request.session() == null) {
+            throw new ApiException(400, "say which session to capture: {\"session\": \"NAME\"}");
+        }
+        return Response.accepted(capture.start(id, request.session())).build();
     }
 
     @DELETE

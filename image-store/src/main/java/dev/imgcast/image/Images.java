@@ -62,6 +62,20 @@ public class Images {
         }
     }
 
+    /** Claims the id for a capture: the SHA-256 is known only when the stream is verified. */
+    public void beginCapture(String id) {
+        beginUpload(id, "0".repeat(64), 1 << 20);
+    }
+
+    /**
+     * A capture received and verified {@code part} with SHA-256 {@code sha}: the manifest built
+     * from the file must agree before it is kept.
+     */
+    public ImageView finishCapture(String id, Path part, String sha) {
+        QuarkusTransaction.requiringNew().run(() -> StoredImage.<StoredImage>findById(id).declaredSha256 = sha);
+        return finishUpload(id, part);
+    }
+
     /**
      * The bytes arrived in {@code part}: build the manifest (which reads them once more and
      * computes the SHA-256), check the declared SHA-256, and only then move the file into place.
