@@ -5,21 +5,29 @@
 # clients=3, and `img session demo` typed on three devices. Prints each device's result, the
 # registry's view of the run, and where the server's UI is. Needs root (the namespace lab) and a
 # build (./mvnw -B -q package -DskipTests). Options: --size MIB, --loss PERCENT, --rate RATE.
+#
+# Without root: --interface IFACE runs the server and the three devices on this host instead,
+# sending the multicast on IFACE (your choice of network; TTL 1, it stays on that segment).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 server_jar="$root/imaging-server/target/quarkus-app/quarkus-run.jar"
 img="$root/client-agent/img"
-size=128 loss=0 rate=500m
+size=128 loss=0 rate=500m iface=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size) size=$2; shift 2 ;;
     --loss) loss=$2; shift 2 ;;
     --rate) rate=$2; shift 2 ;;
-    *) echo "usage: demo.sh [--size MIB] [--loss PERCENT] [--rate RATE]" >&2; exit 2 ;;
+    --interface) iface=$2; shift 2 ;;
+    *) echo "usage: demo.sh [--size MIB] [--loss PERCENT] [--rate RATE] [--interface IFACE]" >&2; exit 2 ;;
   esac
 done
-[[ $(id -u) == 0 ]] || { echo "demo.sh: needs root (it builds a network namespace lab)" >&2; exit 2; }
+if [[ -z $iface && $(id -u) != 0 ]]; then
+  echo "demo.sh: the namespace lab needs root; without it, name the interface to run on (the multicast" >&2
+  echo "         goes out on it): demo.sh --interface IFACE" >&2
+  exit 2
+fi
 for f in "$server_jar" "$root/client-agent/target/img.jar"; do
   [[ -f $f ]] || { echo "demo.sh: $f missing; build first: ./mvnw -B -q package -DskipTests" >&2; exit 2; }
 done
@@ -31,23 +39,32 @@ work=$(mktemp -d /tmp/imgcast-demo.XXXXXX)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  "$here/lab.sh" down "$lab" || true
+  [[ -n $iface ]] || "$here/lab.sh" down "$lab" || true
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
 
 secret() { python3 -c 'import secrets; print(secrets.token_urlsafe(18))'; }
 admin=$(secret) token=$(secret) reader=$(secret)
-in_server() { ip netns exec "$lab-s" "$@"; }
+if [[ -n $iface ]]; then
+  # this host: the server and the three devices share the interface
+  in_server() { "$@"; }
+  on_device() { shift; "$@"; }
+  server_url=http://127.0.0.1:8080 net_if=$iface
+  echo "== running on this host, multicast on $iface (no lab)"
+else
+  in_server() { ip netns exec "$lab-s" "$@"; }
+  on_device() { local i=$1; shift; ip netns exec "$lab-r$i" "$@"; }
+  server_url=http://10.250.0.1:8080 net_if=eth0
+  echo "== building the lab: the server host, 3 devices, a bridge; server link shaped to $rate, loss $loss% per device link"
+  "$here/lab.sh" up "$lab" 3
+  "$here/lab.sh" shape "$lab" "${rate/m/mbit}"
+  "$here/lab.sh" loss "$lab" "$loss"
+fi
 api() { in_server curl -sS -u "admin:$admin" "$@"; }
 
-echo "== building the lab: the server host, 3 devices, a bridge; server link shaped to $rate, loss $loss% per device link"
-"$here/lab.sh" up "$lab" 3
-"$here/lab.sh" shape "$lab" "${rate/m/mbit}"
-"$here/lab.sh" loss "$lab" "$loss"
-
-echo "== starting the imaging server (embedded: H2 in $work/data, events in-process) on the server host"
-in_server env IMGCAST_DATA_DIR="$work/data" IMGCAST_SENDER_INTERFACE=eth0 IMGCAST_SENDER_RATE="$rate_bits" \
+echo "== starting the imaging server (embedded: H2 in $work/data, events in-process)"
+in_server env IMGCAST_DATA_DIR="$work/data" IMGCAST_SENDER_INTERFACE="$net_if" IMGCAST_SENDER_RATE="$rate_bits" \
   IMGCAST_ADMIN_PASSWORD="$admin" IMGCAST_ENROLLMENT_TOKEN="$token" IMGCAST_READER_PASSWORD="$reader" \
   java -Xmx512m -jar "$server_jar" > "$work/server.log" 2>&1 &
 pids+=($!)
@@ -76,8 +93,8 @@ api -f -H 'Content-Type: application/json' \
 
 echo "== on each device: img session demo --disk ... (logs in their own files)"
 for i in 1 2 3; do
-  IMG_PLAIN=1 ip netns exec "$lab-r$i" "$img" session demo --server http://10.250.0.1:8080 --token "$token" \
-    --disk "$work/disk$i.img" --interface eth0 --hostname "device$i" --device-id "device$i" > "$work/d$i.log" 2>&1 &
+  IMG_PLAIN=1 on_device "$i" "$img" session demo --server "$server_url" --token "$token" \
+    --disk "$work/disk$i.img" --interface "$net_if" --hostname "device$i" --device-id "device$i" > "$work/d$i.log" 2>&1 &
   pids+=($!)
 done
 status=0
@@ -102,7 +119,7 @@ for p in s["participants"]:
     print(f"  {p.get('hostname', p['deviceId']):10} {p['state']:9} {p.get('sha256') or p.get('reason', '')}")
 sys.exit(0 if s["state"] == "FINISHED" else 1)
 PY
-echo "== the server's UI was at http://10.250.0.1:8080/q/swagger-ui (inside the lab). On a real network:"
+echo "== the server's UI was at $server_url/q/swagger-ui$([[ -n $iface ]] || echo ' (inside the lab)'). On a real network:"
 echo "   IMGCAST_SENDER_INTERFACE=eth0 IMGCAST_ADMIN_PASSWORD=... IMGCAST_ENROLLMENT_TOKEN=... IMGCAST_READER_PASSWORD=... \\"
 echo "     java -jar imaging-server/target/quarkus-app/quarkus-run.jar   # then http://<server>:8080/q/swagger-ui"
 exit "$status"

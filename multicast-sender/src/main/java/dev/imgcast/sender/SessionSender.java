@@ -147,15 +147,18 @@ public class SessionSender {
         }
     }
 
-    /** The participant a receiver is: by address, else by host name. */
+    /**
+     * The participant a receiver is: by host name (what img session gives the receiver engine),
+     * else by address (several devices may share one, e.g. on a single test host).
+     */
     private static String deviceOf(List<JsonNode> clients, ReceiverResult r) {
         for (JsonNode p : clients) {
-            if (r.address() != null && r.address().equals(p.path("address").asText(null))) {
+            if (r.host() != null && !r.host().isEmpty() && r.host().equals(p.path("hostname").asText(null))) {
                 return p.path("deviceId").asText();
             }
         }
         for (JsonNode p : clients) {
-            if (r.host() != null && !r.host().isEmpty() && r.host().equals(p.path("hostname").asText(null))) {
+            if (r.address() != null && r.address().equals(p.path("address").asText(null))) {
                 return p.path("deviceId").asText();
             }
         }

@@ -29,4 +29,32 @@ class EmbeddedDemoIT {
         }
         assertTrue(output.contains("/q/swagger-ui"), output);
     }
+
+    /**
+     * Without root: the demo on an interface the user names, server and devices on one host. Run
+     * here as user nobody inside a lab host (so its multicast stays in the lab).
+     */
+    @Test
+    void withoutRootOnANamedInterface() throws Exception {
+        Lab.requireLab();
+        Path work = java.nio.file.Files.createTempDirectory("imgcast-solo");
+        try (Lab lab = Lab.up("iclsolo", 1, work)) {
+            Process demo = new ProcessBuilder("ip", "netns", "exec", lab.namespace("s"), "setpriv", "--reuid=65534",
+                    "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "bash",
+                    Path.of("../lab/demo.sh").toAbsolutePath().toString(), "--interface", "eth0", "--size", "32")
+                    .redirectErrorStream(true).start();
+            String output = new String(demo.getInputStream().readAllBytes());
+            assertTrue(demo.waitFor(300, TimeUnit.SECONDS), output);
+            assertEquals(0, demo.exitValue(), output);
+            assertTrue(output.contains("running on this host, multicast on eth0 (no lab)"), output);
+            assertTrue(output.contains("session demo run 1: FINISHED (3 of 3 verified)"), output);
+        }
+        // and without root nor an interface, it says what to do
+        Process refused = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash",
+                Path.of("../lab/demo.sh").toAbsolutePath().toString()).redirectErrorStream(true).start();
+        String said = new String(refused.getInputStream().readAllBytes());
+        assertTrue(refused.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, refused.exitValue(), said);
+        assertTrue(said.contains("demo.sh --interface IFACE"), said);
+    }
 }
