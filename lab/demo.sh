@@ -76,13 +76,7 @@ done
 in_server curl -sf -o /dev/null http://127.0.0.1:8080/q/health/ready || { echo "demo.sh: server not ready" >&2; exit 1; }
 
 echo "== making a $size MiB sample image: random blocks, every fourth block and the last quarter all zero"
-python3 - "$work/image.img" "$size" <<'PY'
-import os, sys
-path, mib = sys.argv[1], int(sys.argv[2])
-with open(path, "wb") as f:
-    for b in range(mib):
-        f.write(bytes(1 << 20) if b % 4 == 1 or b >= mib * 3 // 4 else os.urandom(1 << 20))
-PY
+python3 "$here/sample-image.py" "$work/image.img" "$size"
 sha=$(sha256sum "$work/image.img" | cut -d' ' -f1)
 echo "image SHA-256 $sha"
 echo "== uploading it to the image store"

@@ -36,13 +36,7 @@ echo "== building the lab: sender, 3 receivers, a bridge; sender link shaped to 
 "$here/lab.sh" loss "$lab" "$loss"
 
 echo "== making a $size MiB image: random blocks, every fourth block and the last quarter all zero"
-python3 - "$work/image.img" "$size" <<'PY'
-import os, sys
-path, mib = sys.argv[1], int(sys.argv[2])
-with open(path, "wb") as f:
-    for b in range(mib):
-        f.write(bytes(1 << 20) if b % 4 == 1 or b >= mib * 3 // 4 else os.urandom(1 << 20))
-PY
+python3 "$here/sample-image.py" "$work/image.img" "$size"
 echo "image SHA-256 $(sha256sum "$work/image.img" | cut -d' ' -f1)"
 
 for i in 1 2 3; do

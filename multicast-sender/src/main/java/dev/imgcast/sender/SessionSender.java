@@ -129,7 +129,20 @@ public class SessionSender {
             SenderEngine engine = new SenderEngine(manifest, (offset, into) -> ManifestScanner.readFully(channel, into,
                     offset), config, key, new SecureRandom().nextInt(), PooledByteBufAllocator.DEFAULT,
                     line -> LOG.infof("run %d: %s", runId, line));
-            EngineRunner.runSender(vertx, engine, network).toCompletionStage().toCompletableFuture().join();
+            java.util.concurrent.CompletableFuture<Void> running = EngineRunner.runSender(vertx, engine, network)
+                    .toCompletionStage().toCompletableFuture();
+            long total = manifest.bytesToSend();
+            while (!running.isDone()) {
+                try {
+                    running.get(2, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException stillSending) {
+                    if (engine.state() == SenderEngine.State.SENDING || engine.state() == SenderEngine.State.COLLECTING) {
+                        long sent = engine.round() <= 1 ? (long) (engine.firstPassShare() * total) : total;
+                        events.progress(runId, sent, total, engine.round());
+                    }
+                }
+            }
+            running.join();
             List<ReceiverResult> results = engine.results();
             int verified = 0;
             for (ReceiverResult r : results) {

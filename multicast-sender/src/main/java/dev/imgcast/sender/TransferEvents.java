@@ -29,6 +29,12 @@ public class TransferEvents {
         publish(base("transfer.started", runId).put("senderAddress", senderAddress));
     }
 
+    /** The sender's own progress (no device): how much of the image went out, which round. */
+    void progress(long runId, long bytesSent, long bytesTotal, int round) {
+        publish(base("transfer.progress", runId).put("bytesDone", bytesSent).put("bytesTotal", bytesTotal)
+                .put("round", round));
+    }
+
     void result(long runId, String deviceId, ReceiverResult r) {
         JsonObject e = base("transfer.result", runId).put("deviceId", deviceId).put("outcome", switch (r.outcome()) {
             case VERIFIED -> "VERIFIED";

@@ -323,16 +323,31 @@ public class SessionRegistry {
             }
             switch (e.type()) {
                 case "transfer.started" -> run.senderAddress = e.senderAddress();
-                case "transfer.progress", "transfer.result" -> {
+                case "transfer.progress" -> {
+                    if (e.deviceId() == null) {
+                        // the sender's own progress: how much of the image went out, which round
+                        run.senderBytesSent = e.bytesDone();
+                        run.senderBytesTotal = e.bytesTotal();
+                        run.senderRound = e.round();
+                    } else {
+                        Participant p = Participant.ofRun(run.id, e.deviceId()).orElse(null);
+                        if (p == null || p.state == ParticipantState.QUEUED) {
+                            LOG.warnf("transfer event %s for device %s, not in run %d, ignored", e.type(),
+                                    e.deviceId(), run.id);
+                            return null;
+                        }
+                        apply(run, p, ParticipantState.TRANSFERRING, e.bytesDone(), e.bytesTotal(), null, null);
+                    }
+                }
+                case "transfer.result" -> {
                     Participant p = Participant.ofRun(run.id, e.deviceId()).orElse(null);
                     if (p == null || p.state == ParticipantState.QUEUED) {
                         LOG.warnf("transfer event %s for device %s, not in run %d, ignored", e.type(), e.deviceId(),
                                 run.id);
                         return null;
                     }
-                    ParticipantState state = e.type().equals("transfer.progress") ? ParticipantState.TRANSFERRING
-                            : parseReportState(e.outcome());
-                    apply(run, p, state, e.bytesDone(), e.bytesTotal(), e.sha256(), e.reason());
+                    apply(run, p, parseReportState(e.outcome()), e.bytesDone(), e.bytesTotal(), e.sha256(),
+                            e.reason());
                 }
                 case "transfer.finished" -> senderFinished(run, "FAILED".equalsIgnoreCase(e.outcome()),
                         e.reason(), Instant.now());
@@ -344,7 +359,7 @@ public class SessionRegistry {
     }
 
     public record TransferEvent(String type, long runId, String deviceId, Long bytesDone, Long bytesTotal,
-                                String outcome, String sha256, String reason, String senderAddress) {
+                                String outcome, String sha256, String reason, String senderAddress, Integer round) {
     }
 
     // ---------------------------------------------------------------- the clock

@@ -30,7 +30,8 @@ public class Views {
         long registered = all.stream().filter(p -> !p.master() && p.state != ParticipantState.QUEUED).count();
         return new SessionView(run.name, run.id, run.runNo, run.state.name(), run.groupAddress, run.port,
                 run.groupNote, run.sourceKind.name(), run.imageId, master == null ? null : master.deviceId,
-                run.senderAddress, run.clients, run.timeMillis == null ? null : StartRules.minutesDecimal(run.timeMillis),
+                run.senderAddress, run.senderBytesSent, run.senderBytesTotal, run.senderRound, run.clients,
+                run.timeMillis == null ? null : StartRules.minutesDecimal(run.timeMillis),
                 run.openedBy, waitingFor(run, registered), run.startDeadline, run.startReason, run.endReason,
                 run.createdAt, run.startedAt, run.endedAt, registered, in, queued);
     }

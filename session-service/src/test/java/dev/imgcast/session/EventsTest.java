@@ -105,6 +105,13 @@ class EventsTest {
 
         // the transfer, reported by the sender over RabbitMQ
         publishTransfer("transfer.progress", Map.of("type", "transfer.progress", "version", 1, "runId", runId,
+                "bytesDone", 4096, "bytesTotal", 8192, "round", 1));
+        for (int i = 0; i < 150 && Api.session(name).get("senderBytesSent") == null; i++) {
+            Thread.sleep(100);
+        }
+        assertEquals(4096, Api.session(name).getInt("senderBytesSent"), "the sender's own progress");
+        assertEquals(1, Api.session(name).getInt("senderRound"));
+        publishTransfer("transfer.progress", Map.of("type", "transfer.progress", "version", 1, "runId", runId,
                 "deviceId", "c1", "bytesDone", 512, "bytesTotal", 2048));
         awaitParticipant(name, "c1", p -> Integer.valueOf(512).equals(p.get("bytesDone")));
         publishTransfer("transfer.result", Map.of("type", "transfer.result", "version", 1, "runId", runId,

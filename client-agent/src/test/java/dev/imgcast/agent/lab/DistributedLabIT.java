@@ -106,6 +106,8 @@ class DistributedLabIT {
                     Process a = lab.img("r1", "pc1", SessionLabIT.session(registry, "lab06", dir.resolve("disk1"), "pc-1"));
                     Process b = lab.img("r2", "pc2", SessionLabIT.session(registry, "lab06", dir.resolve("disk2"), "pc-2"));
                     events.await("transfer.started", runId);
+                    JsonObject progress = events.await("transfer.progress", runId);  // every 2 s while sending
+                    assertTrue(progress.getLong("bytesTotal") > 0, progress.encode());
                     lab.awaitLog("pc1", "receiving", 60);
                     sender.kill();
                     assertNotEquals(0, Lab.waitFor(a, 90), lab.log("pc1"));

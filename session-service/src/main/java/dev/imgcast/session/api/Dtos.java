@@ -64,7 +64,8 @@ public final class Dtos {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SessionView(String name, long runId, int runNo, String state, String group, int port,
                               String groupNote, String sourceKind, String imageId, String masterDeviceId,
-                              String senderAddress, Integer clients, BigDecimal time, String openedBy,
+                              String senderAddress, Long senderBytesSent, Long senderBytesTotal,
+                              Integer senderRound, Integer clients, BigDecimal time, String openedBy,
                               String waitingFor, Instant startDeadline, String startReason, String endReason,
                               Instant createdAt, Instant startedAt, Instant endedAt, long registered,
                               List<ParticipantView> participants, List<ParticipantView> queued) {

@@ -78,12 +78,13 @@ public class TransferEvents {
             throw new IllegalArgumentException("runId missing");
         }
         String deviceId = text(node, "deviceId");
-        if ((type.equals("transfer.progress") || type.equals("transfer.result")) && deviceId == null) {
+        if (type.equals("transfer.result") && deviceId == null) {
             throw new IllegalArgumentException(type + " needs deviceId");
         }
         return new TransferEvent(type, node.get("runId").asLong(), deviceId, number(node, "bytesDone"),
                 number(node, "bytesTotal"), text(node, "outcome"), text(node, "sha256"), text(node, "reason"),
-                text(node, "senderAddress"));
+                text(node, "senderAddress"), node.hasNonNull("round") ? Integer.valueOf(node.get("round").asInt())
+                        : null);
     }
 
     public long rejected() {

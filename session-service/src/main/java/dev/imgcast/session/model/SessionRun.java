@@ -75,6 +75,12 @@ public class SessionRun extends PanacheEntityBase {
     public String senderFailure;
     @Column(name = "finish_deadline")
     public Instant finishDeadline;
+    @Column(name = "sender_bytes_sent")
+    public Long senderBytesSent;
+    @Column(name = "sender_bytes_total")
+    public Long senderBytesTotal;
+    @Column(name = "sender_round")
+    public Integer senderRound;
 
     public static Optional<SessionRun> live(String name) {
         return find("liveName", name).firstResultOptional();
