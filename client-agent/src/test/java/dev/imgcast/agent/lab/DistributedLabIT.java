@@ -211,6 +211,11 @@ class DistributedLabIT {
 
         @Override
         public void close() throws Exception {
+            // the senders' queue is durable (a killed sender's run must be redelivered); it
+            // must not collect every later session.started of this machine
+            try (Channel ch = connection.createChannel()) {
+                ch.queueDelete("multicast-sender-e2e.sessions");
+            }
             connection.close();
         }
     }
