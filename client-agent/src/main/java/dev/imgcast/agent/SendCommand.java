@@ -117,14 +117,7 @@ public final class SendCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw Img.Problem.usage(e.getMessage());
         }
-        if (!Files.exists(image)) {
-            System.err.println("img: image " + image + " does not exist");
-            return ExitCode.DISK;
-        }
-        if (Files.isDirectory(image)) {
-            System.err.println("img: " + image + " is a directory; name an image file or a disk");
-            return ExitCode.DISK;
-        }
+        checkImage(image);
 
         NetworkChoice choice = network.resolve();
         boolean device = !Files.isRegularFile(image);
@@ -187,6 +180,19 @@ public final class SendCommand implements Callable<Integer> {
             channel.close();
         }
         return report(engine, manifest, progress);
+    }
+
+    /** What can be told about an image before reading it: a problem is exit code 3. */
+    static void checkImage(Path image) {
+        if (!Files.exists(image)) {
+            throw new Img.Problem(ExitCode.DISK, "image " + image + " does not exist");
+        }
+        if (Files.isDirectory(image)) {
+            throw new Img.Problem(ExitCode.DISK, image + " is a directory; name an image file or a disk");
+        }
+        if (!Files.isReadable(image)) {
+            throw new Img.Problem(ExitCode.DISK, image + " is not readable");
+        }
     }
 
     private static void showProgress(SenderEngine engine, Manifest manifest, Progress progress) {

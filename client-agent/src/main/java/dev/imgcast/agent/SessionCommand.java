@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -114,10 +113,10 @@ public final class SessionCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Img.Problem(ExitCode.NETWORK, e.getMessage());
         }
-        JsonObject body = new JsonObject().put("deviceId", deviceId != null ? deviceId : mac(interfaceName))
+        String mac = mac(interfaceName);
+        JsonObject body = new JsonObject().put("deviceId", deviceId != null ? deviceId : mac)
                 .put("hostname", hostname != null ? hostname : ReceiveCommand.hostName())
                 .put("address", network.address().getHostAddress());
-        String mac = mac(interfaceName);
         if (mac.matches("([0-9a-f]{2}:){5}[0-9a-f]{2}")) {
             body.put("mac", mac);
         }
@@ -207,13 +206,10 @@ public final class SessionCommand implements Callable<Integer> {
     /** Refuses a disk that cannot serve, before registering: nothing joins that cannot take part. */
     private void checkDisk() {
         if ("master".equals(role)) {
-            if (!Files.exists(disk) || Files.isDirectory(disk) || !Files.isReadable(disk)) {
-                throw new Img.Problem(ExitCode.DISK, disk + (Files.exists(disk) ? " is not a readable disk or image file"
-                        : " does not exist"));
-            }
-            return;
+            SendCommand.checkImage(disk);
+        } else {
+            ReceiveCommand.checkTarget(disk);
         }
-        ReceiveCommand.checkTarget(disk);
     }
 
     // ---------------------------------------------------------------- waiting
