@@ -122,6 +122,7 @@ public final class SenderEngine implements TransferEngine {
     private long dataPackets;
     private long repairPackets;
     private long round1PayloadSent;
+    private long payloadBytesSent;
     private long badNaks;
     private long channelWaits;
     private long tokenWaits;
@@ -440,6 +441,7 @@ public final class SenderEngine implements TransferEngine {
             out.multicast(data(block, packet, length));
             sent++;
             sentInRound++;
+            payloadBytesSent += length;
             if (round == 1) {
                 dataPackets++;
                 round1PayloadSent += length;
@@ -596,9 +598,14 @@ public final class SenderEngine implements TransferEngine {
             }
             long expected = (r.highestSequence - r.lossSequenceMark) & 0xFFFF_FFFFL;
             long got = (r.received - r.lossReceivedMark) & 0xFFFF_FFFFL;
+            if (expected < 64) {
+                // too few packets for a loss figure (a slow link): keep counting into the next
+                // interval instead of starting again, or a low rate could never climb
+                continue;
+            }
             r.lossSequenceMark = r.highestSequence;
             r.lossReceivedMark = r.received;
-            if (expected >= 64 && expected < 0x8000_0000L) {
+            if (expected < 0x8000_0000L) {
                 worst = Math.max(worst, Math.max(0, 1 - (double) got / expected));
             }
         }
@@ -724,6 +731,11 @@ public final class SenderEngine implements TransferEngine {
 
     public long repairPackets() {
         return repairPackets;
+    }
+
+    /** Image bytes multicast so far, first pass and repairs (headers not counted). */
+    public long payloadBytesSent() {
+        return payloadBytesSent;
     }
 
     /** Share of the first pass sent, 0..1 (1 once repairs run). */

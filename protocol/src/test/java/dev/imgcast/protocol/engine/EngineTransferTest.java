@@ -41,6 +41,23 @@ class EngineTransferTest {
     }
 
     @Test
+    void onASlowLinkTheRateStillClimbsToItsCap() {
+        // 8 Mbit/s: slow start begins at 1 Mbit/s, under 64 packets per loss interval. The loss
+        // figure must then span several intervals, or the rate never leaves its start.
+        long cap = 8_000_000L;
+        byte[] image = MemoryNetwork.image(4, 0, 4);
+        MemoryNetwork net = new MemoryNetwork(image, new SenderConfig(1400, cap, 2, null, Duration.ofSeconds(5),
+                Duration.ofSeconds(2), 8), KEY, 2, 0);
+        assertTrue(net.run(60, null), "transfer did not finish: " + net.senderLog);
+        assertEquals(cap, net.sender.currentRateBitsPerSecond(), net.senderLog.toString());
+        // 4 MiB at 8 Mbit/s is 4.2 s on the wire; stuck at the start rate it would take over 30 s
+        assertTrue(net.sender.transferNanos() < 8_000_000_000L, "simulated transfer time " + net.sender.transferNanos());
+        for (MemoryNetwork.Node node : net.receivers) {
+            assertArrayEquals(image, node.target.bytes());
+        }
+    }
+
+    @Test
     void zeroBlocksAreNeverSent() {
         byte[] image = MemoryNetwork.image(9, 0, 2);
         MemoryNetwork net = new MemoryNetwork(image, config(1), KEY, 1, 0);
