@@ -50,6 +50,8 @@ public class SessionSender {
     ImageSource images;
     @Inject
     TransferEvents events;
+    @Inject
+    SenderMetrics metrics;
 
     @ConfigProperty(name = "imgcast.sender.interface")
     String interfaceName;
@@ -131,21 +133,31 @@ public class SessionSender {
                     line -> LOG.infof("run %d: %s", runId, line));
             java.util.concurrent.CompletableFuture<Void> running = EngineRunner.runSender(vertx, engine, network)
                     .toCompletionStage().toCompletableFuture();
-            long total = manifest.bytesToSend();
-            while (!running.isDone()) {
-                try {
-                    running.get(2, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException stillSending) {
-                    if (engine.state() == SenderEngine.State.SENDING || engine.state() == SenderEngine.State.COLLECTING) {
-                        long sent = engine.round() <= 1 ? (long) (engine.firstPassShare() * total) : total;
-                        events.progress(runId, sent, total, engine.round());
+            metrics.started(runId, engine);
+            boolean ok = false;
+            try {
+                long total = manifest.bytesToSend();
+                while (!running.isDone()) {
+                    try {
+                        running.get(2, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.TimeoutException stillSending) {
+                        metrics.update(runId);
+                        if (engine.state() == SenderEngine.State.SENDING
+                                || engine.state() == SenderEngine.State.COLLECTING) {
+                            long sent = engine.round() <= 1 ? (long) (engine.firstPassShare() * total) : total;
+                            events.progress(runId, sent, total, engine);
+                        }
                     }
                 }
+                running.join();
+                ok = !engine.results().isEmpty() && engine.startReason() != null;
+            } finally {
+                metrics.ended(runId, ok);
             }
-            running.join();
             List<ReceiverResult> results = engine.results();
             int verified = 0;
             for (ReceiverResult r : results) {
+                metrics.receiver(r.outcome());
                 String deviceId = deviceOf(clients, r);
                 if (deviceId == null) {
                     LOG.warnf("run %d: receiver %s %s is not a registered participant", runId, r.host(), r.address());
@@ -154,7 +166,6 @@ public class SessionSender {
                 events.result(runId, deviceId, r);
                 verified += r.outcome() == dev.imgcast.protocol.engine.ReceiverOutcome.VERIFIED ? 1 : 0;
             }
-            boolean ok = !results.isEmpty() && engine.startReason() != null;
             events.finished(runId, ok, ok ? verified + " of " + results.size() + " verified" : engine.endReason());
             LOG.infof("run %d of %s: %s", runId, name, engine.endReason());
         }

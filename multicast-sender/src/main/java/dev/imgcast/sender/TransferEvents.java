@@ -2,6 +2,7 @@ package dev.imgcast.sender;
 
 import dev.imgcast.protocol.engine.ReceiverOutcome;
 import dev.imgcast.protocol.engine.ReceiverResult;
+import dev.imgcast.protocol.engine.SenderEngine;
 import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,10 +30,15 @@ public class TransferEvents {
         publish(base("transfer.started", runId).put("senderAddress", senderAddress));
     }
 
-    /** The sender's own progress (no device): how much of the image went out, which round. */
-    void progress(long runId, long bytesSent, long bytesTotal, int round) {
+    /**
+     * The sender's own progress (no device): how much of the image went out, which round, and
+     * what went on the wire (image bytes including repairs, packets by kind, pacing rate).
+     */
+    void progress(long runId, long bytesSent, long bytesTotal, SenderEngine engine) {
         publish(base("transfer.progress", runId).put("bytesDone", bytesSent).put("bytesTotal", bytesTotal)
-                .put("round", round));
+                .put("round", engine.round()).put("payloadBytesSent", engine.payloadBytesSent())
+                .put("dataPackets", engine.dataPackets()).put("repairPackets", engine.repairPackets())
+                .put("rateBitsPerSecond", engine.currentRateBitsPerSecond()));
     }
 
     void result(long runId, String deviceId, ReceiverResult r) {

@@ -50,6 +50,10 @@ public class SessionRegistry {
     Views views;
     @Inject
     TimeRuleClock clock;
+    @Inject
+    Samples samples;
+    @Inject
+    SessionMetrics metrics;
 
     @ConfigProperty(name = "imgcast.session.port", defaultValue = "9100")
     int port;
@@ -70,7 +74,9 @@ public class SessionRegistry {
         Integer clients = Limits.clients(request.clients());
         Long time = Limits.timeMillis(request.time());
         String token = Secrets.token();
-        return retrying(() -> doRegister(name, request, role, clients, time, token)).withToken(token);
+        DeviceView view = retrying(() -> doRegister(name, request, role, clients, time, token)).withToken(token);
+        metrics.registered(view.state());
+        return view;
     }
 
     private DeviceView doRegister(String name, RegisterRequest req, Role role, Integer clients, Long time,
@@ -289,9 +295,11 @@ public class SessionRegistry {
         });
     }
 
-    public List<SessionView> list(boolean all) {
+    public List<SessionView> list(boolean all, Integer limit) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            List<SessionRun> runs = all ? SessionRun.list("order by createdAt desc") : SessionRun.liveRuns();
+            List<SessionRun> runs = !all ? SessionRun.liveRuns() : limit == null
+                    ? SessionRun.list("order by createdAt desc")
+                    : SessionRun.<SessionRun>find("order by createdAt desc, id desc").page(0, limit).list();
             return runs.stream().map(views::session).toList();
         });
     }
@@ -304,6 +312,27 @@ public class SessionRegistry {
                 throw ApiException.notFound("no session named " + name);
             }
             return runs.stream().map(views::session).toList();
+        });
+    }
+
+    public record Throughput(String name, long runId, int runNo, String state, Instant startedAt, Instant endedAt,
+                             Long bytesTotal, List<Samples.Point> points) {
+    }
+
+    /** A run's throughput over time, for a plot; empty points if it never started. */
+    public Throughput throughput(long runId) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            SessionRun run = SessionRun.findById(runId);
+            if (run == null) {
+                throw ApiException.notFound("no run " + runId);
+            }
+            Long total = run.senderBytesTotal;
+            if (total == null) {
+                total = Participant.ofRun(run.id).stream().map(p -> p.bytesTotal).filter(t -> t != null)
+                        .findFirst().orElse(null);
+            }
+            return new Throughput(run.name, run.id, run.runNo, run.state.name(), run.startedAt, run.endedAt, total,
+                    Samples.points(run, dev.imgcast.session.model.RunSample.ofRun(run.id)));
         });
     }
 
@@ -329,6 +358,17 @@ public class SessionRegistry {
                         run.senderBytesSent = e.bytesDone();
                         run.senderBytesTotal = e.bytesTotal();
                         run.senderRound = e.round();
+                        SenderCounters c = e.counters();
+                        if (c != null) {
+                            c.check();
+                            run.senderPayloadBytes = c.payloadBytesSent() != null ? c.payloadBytesSent()
+                                    : run.senderPayloadBytes;
+                            run.senderDataPackets = c.dataPackets() != null ? c.dataPackets() : run.senderDataPackets;
+                            run.senderRepairPackets = c.repairPackets() != null ? c.repairPackets()
+                                    : run.senderRepairPackets;
+                            run.senderRateBitsPerSecond = c.rateBitsPerSecond();
+                        }
+                        samples.record(run, Instant.now());
                     } else {
                         Participant p = Participant.ofRun(run.id, e.deviceId()).orElse(null);
                         if (p == null || p.state == ParticipantState.QUEUED) {
@@ -359,7 +399,20 @@ public class SessionRegistry {
     }
 
     public record TransferEvent(String type, long runId, String deviceId, Long bytesDone, Long bytesTotal,
-                                String outcome, String sha256, String reason, String senderAddress, Integer round) {
+                                String outcome, String sha256, String reason, String senderAddress, Integer round,
+                                SenderCounters counters) {
+    }
+
+    /** What the sender put on the wire so far (optional fields of its transfer.progress). */
+    public record SenderCounters(Long payloadBytesSent, Long dataPackets, Long repairPackets,
+                                 Long rateBitsPerSecond) {
+        public void check() {
+            for (Long v : new Long[] {payloadBytesSent, dataPackets, repairPackets, rateBitsPerSecond}) {
+                if (v != null && v < 0) {
+                    throw new IllegalArgumentException("sender counters must not be negative");
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- the clock
@@ -519,6 +572,11 @@ public class SessionRegistry {
         if (bytesTotal != null && bytesTotal < 0) {
             throw ApiException.badRequest("bytesTotal must not be negative");
         }
+        Instant now = Instant.now();
+        if (bytesDone != null) {
+            p.rateBytesPerSecond = Samples.rate(p, run, bytesDone, now);
+            p.progressAt = now;
+        }
         p.state = state;
         if (bytesDone != null) {
             p.bytesDone = bytesDone;
@@ -532,7 +590,10 @@ public class SessionRegistry {
         if (reason != null) {
             p.reason = reason;
         }
-        p.updatedAt = Instant.now();
+        p.updatedAt = now;
+        if (bytesDone != null && !p.master()) {
+            samples.record(run, now);
+        }
         if (!state.terminal()) {
             return;
         }
@@ -616,6 +677,8 @@ public class SessionRegistry {
         }
         changed(run);
         SessionRun.flush();  // frees the name and the group before the next run takes them
+        samples.record(run, now, true);
+        metrics.runEnded(run, all);
         LOG.infof("session %s run %d %s: %s", run.name, run.runNo, state, run.endReason);
         outbox.add("session.run-finished", Events.finished(run, all));
         List<Participant> queued = all.stream().filter(q -> q.state == ParticipantState.QUEUED).toList();

@@ -30,7 +30,8 @@ public class Views {
         long registered = all.stream().filter(p -> !p.master() && p.state != ParticipantState.QUEUED).count();
         return new SessionView(run.name, run.id, run.runNo, run.state.name(), run.groupAddress, run.port,
                 run.groupNote, run.sourceKind.name(), run.imageId, master == null ? null : master.deviceId,
-                run.senderAddress, run.senderBytesSent, run.senderBytesTotal, run.senderRound, run.clients,
+                run.senderAddress, run.senderBytesSent, run.senderBytesTotal, run.senderRound, run.senderPayloadBytes,
+                run.senderDataPackets, run.senderRepairPackets, run.senderRateBitsPerSecond, run.clients,
                 run.timeMillis == null ? null : StartRules.minutesDecimal(run.timeMillis),
                 run.openedBy, waitingFor(run, registered), run.startDeadline, run.startReason, run.endReason,
                 run.createdAt, run.startedAt, run.endedAt, registered, in, queued);
@@ -88,6 +89,7 @@ public class Views {
         Double percent = p.bytesTotal == null || p.bytesTotal == 0 ? null
                 : Math.round(1000.0 * p.bytesDone / p.bytesTotal) / 10.0;
         return new ParticipantView(p.id, p.deviceId, p.hostname, p.mac, p.address, p.role.name(), p.state.name(),
-                p.bytesDone, p.bytesTotal, percent, p.sha256, p.reason, p.registeredAt);
+                p.bytesDone, p.bytesTotal, percent, p.sha256, p.reason, p.registeredAt, p.progressAt,
+                p.rateBytesPerSecond);
     }
 }

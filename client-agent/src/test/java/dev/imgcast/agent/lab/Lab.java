@@ -94,6 +94,13 @@ public final class Lab implements AutoCloseable {
         return start(command, log);
     }
 
+    /** Starts any command in a host (e.g. chromedriver); its output goes to {@code <work>/<log>.log}. */
+    public Process run(String host, String log, String... command) throws IOException {
+        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", name + "-" + host));
+        all.addAll(List.of(command));
+        return start(all, log);
+    }
+
     private Process start(List<String> command, String log) throws IOException {
         Path out = work.resolve(log + ".log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();

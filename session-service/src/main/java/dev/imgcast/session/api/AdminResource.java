@@ -41,9 +41,10 @@ public class AdminResource {
     SecurityIdentity identity;
 
     @GET
-    @Operation(summary = "Live sessions (all=true: every run ever, newest first)")
-    public List<SessionView> list(@QueryParam("all") @DefaultValue("false") boolean all) {
-        return registry.list(all);
+    @Operation(summary = "Live sessions (all=true: every run ever, newest first; limit: at most that many)")
+    public List<SessionView> list(@QueryParam("all") @DefaultValue("false") boolean all,
+                                  @QueryParam("limit") @jakarta.validation.constraints.Min(1) Integer limit) {
+        return registry.list(all, limit);
     }
 
     @POST

@@ -58,14 +58,17 @@ public final class Dtos {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ParticipantView(long id, String deviceId, String hostname, String mac, String address, String role,
                                   String state, long bytesDone, Long bytesTotal, Double percent, String sha256,
-                                  String reason, Instant registeredAt) {
+                                  String reason, Instant registeredAt, Instant progressAt,
+                                  Double rateBytesPerSecond) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SessionView(String name, long runId, int runNo, String state, String group, int port,
                               String groupNote, String sourceKind, String imageId, String masterDeviceId,
                               String senderAddress, Long senderBytesSent, Long senderBytesTotal,
-                              Integer senderRound, Integer clients, BigDecimal time, String openedBy,
+                              Integer senderRound, Long senderPayloadBytes, Long senderDataPackets,
+                              Long senderRepairPackets, Long senderRateBitsPerSecond, Integer clients,
+                              BigDecimal time, String openedBy,
                               String waitingFor, Instant startDeadline, String startReason, String endReason,
                               Instant createdAt, Instant startedAt, Instant endedAt, long registered,
                               List<ParticipantView> participants, List<ParticipantView> queued) {

@@ -81,10 +81,13 @@ public class TransferEvents {
         if (type.equals("transfer.result") && deviceId == null) {
             throw new IllegalArgumentException(type + " needs deviceId");
         }
+        SessionRegistry.SenderCounters counters = new SessionRegistry.SenderCounters(number(node, "payloadBytesSent"),
+                number(node, "dataPackets"), number(node, "repairPackets"), number(node, "rateBitsPerSecond"));
+        counters.check();
         return new TransferEvent(type, node.get("runId").asLong(), deviceId, number(node, "bytesDone"),
                 number(node, "bytesTotal"), text(node, "outcome"), text(node, "sha256"), text(node, "reason"),
                 text(node, "senderAddress"), node.hasNonNull("round") ? Integer.valueOf(node.get("round").asInt())
-                        : null);
+                        : null, counters);
     }
 
     public long rejected() {

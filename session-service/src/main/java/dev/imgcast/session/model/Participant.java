@@ -51,6 +51,11 @@ public class Participant extends PanacheEntityBase {
     public Instant registeredAt;
     @Column(name = "updated_at")
     public Instant updatedAt;
+    /** When bytesDone was last reported, and the rate since the report before (bytes/s). */
+    @Column(name = "progress_at")
+    public Instant progressAt;
+    @Column(name = "rate_bytes_per_second")
+    public Double rateBytesPerSecond;
 
     public static List<Participant> ofRun(long runId) {
         return list("runId = ?1 order by id", runId);

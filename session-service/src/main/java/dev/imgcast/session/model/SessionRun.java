@@ -81,6 +81,14 @@ public class SessionRun extends PanacheEntityBase {
     public Long senderBytesTotal;
     @Column(name = "sender_round")
     public Integer senderRound;
+    @Column(name = "sender_payload_bytes")
+    public Long senderPayloadBytes;
+    @Column(name = "sender_data_packets")
+    public Long senderDataPackets;
+    @Column(name = "sender_repair_packets")
+    public Long senderRepairPackets;
+    @Column(name = "sender_rate_bits_per_second")
+    public Long senderRateBitsPerSecond;
 
     public static Optional<SessionRun> live(String name) {
         return find("liveName", name).firstResultOptional();

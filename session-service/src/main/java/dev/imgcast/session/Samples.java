@@ -1,0 +1,110 @@
+package dev.imgcast.session;
+
+import dev.imgcast.session.model.Participant;
+import dev.imgcast.session.model.ParticipantState;
+import dev.imgcast.session.model.Role;
+import dev.imgcast.session.model.RunSample;
+import dev.imgcast.session.model.SessionRun;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A run's throughput history, for the dashboard's plot: what the sender has multicast and what
+ * the devices have written, sampled when progress comes in, at most once a second per run (and
+ * replica), and once more when the run ends.
+ */
+@ApplicationScoped
+public class Samples {
+    static final Duration EVERY = Duration.ofSeconds(1);
+    /** Reports closer together than this give no rate of their own; the last one stays. */
+    private static final double MIN_INTERVAL_SECONDS = 0.2;
+
+    private final Map<Long, Instant> lastSample = new ConcurrentHashMap<>();
+
+    void record(SessionRun run, Instant now) {
+        record(run, now, false);
+    }
+
+    /** Called inside the transaction that changed the run. */
+    void record(SessionRun run, Instant now, boolean runEnded) {
+        if (run.startedAt == null) {
+            return;  // nothing was sent: no history
+        }
+        Instant previous = lastSample.get(run.id);
+        if (!runEnded && previous != null && Duration.between(previous, now).compareTo(EVERY) < 0) {
+            return;
+        }
+        Object[] received = SessionRun.getEntityManager().createQuery(
+                        "select coalesce(sum(p.bytesDone), 0), count(p) from Participant p where p.runId = :run "
+                                + "and p.role <> :master and p.state <> :queued", Object[].class)
+                .setParameter("run", run.id).setParameter("master", Role.MASTER)
+                .setParameter("queued", ParticipantState.QUEUED).getSingleResult();
+        RunSample s = new RunSample();
+        s.runId = run.id;
+        s.at = now;
+        s.senderBytes = run.senderPayloadBytes != null ? run.senderPayloadBytes : run.senderBytesSent;
+        s.receivedBytes = ((Number) received[0]).longValue();
+        s.receivers = ((Number) received[1]).intValue();
+        s.persist();
+        if (runEnded) {
+            lastSample.remove(run.id);
+        } else {
+            lastSample.put(run.id, now);
+        }
+    }
+
+    /** A device's rate since its previous report (or since the start), in bytes per second. */
+    static Double rate(Participant p, SessionRun run, long bytesDone, Instant now) {
+        Instant since = p.progressAt != null ? p.progressAt : run.startedAt;
+        long before = p.progressAt != null ? p.bytesDone : 0;
+        if (since == null) {
+            return null;
+        }
+        double seconds = Duration.between(since, now).toNanos() / 1e9;
+        if (seconds < MIN_INTERVAL_SECONDS) {
+            return p.rateBytesPerSecond;
+        }
+        return Math.max(0, (bytesDone - before) / seconds);
+    }
+
+    /** One point of the plot: t seconds after the start, and the rates over the interval before it. */
+    public record Point(double t, Instant at, Long senderBytes, long receivedBytes, int receivers,
+                        Double sentBytesPerSecond, Double receivedBytesPerSecondPerDevice) {
+    }
+
+    public static List<Point> points(SessionRun run, List<RunSample> samples) {
+        List<Point> out = new ArrayList<>();
+        if (run.startedAt == null) {
+            return out;
+        }
+        // the start is the origin: nothing sent, nothing written
+        RunSample prev = new RunSample();
+        prev.at = run.startedAt;
+        prev.senderBytes = 0L;
+        out.add(new Point(0, run.startedAt, null, 0, 0, null, null));
+        for (RunSample s : samples) {
+            double t = Duration.between(run.startedAt, s.at).toMillis() / 1000.0;
+            Double sent = null;
+            Double received = null;
+            {
+                double dt = Duration.between(prev.at, s.at).toNanos() / 1e9;
+                if (dt > 0) {
+                    if (s.senderBytes != null && prev.senderBytes != null) {
+                        sent = Math.max(0, (s.senderBytes - prev.senderBytes) / dt);
+                    }
+                    if (s.receivers > 0) {
+                        received = Math.max(0, (s.receivedBytes - prev.receivedBytes) / dt / s.receivers);
+                    }
+                }
+            }
+            out.add(new Point(t, s.at, s.senderBytes, s.receivedBytes, s.receivers, sent, received));
+            prev = s;
+        }
+        return out;
+    }
+}
