@@ -113,7 +113,7 @@ for p in s["participants"]:
     print(f"  {p.get('hostname', p['deviceId']):10} {p['state']:9} {p.get('sha256') or p.get('reason', '')}")
 sys.exit(0 if s["state"] == "FINISHED" else 1)
 PY
-echo "== the server's UI was at $server_url/q/swagger-ui$([[ -n $iface ]] || echo ' (inside the lab)'). On a real network:"
+echo "== the server's dashboard was at $server_url/dashboard/ (sign in as admin), the API at $server_url/q/swagger-ui$([[ -n $iface ]] || echo ' (inside the lab)'). On a real network:"
 echo "   IMGCAST_SENDER_INTERFACE=eth0 IMGCAST_ADMIN_PASSWORD=... IMGCAST_ENROLLMENT_TOKEN=... IMGCAST_READER_PASSWORD=... \\"
-echo "     java -jar imaging-server/target/quarkus-app/quarkus-run.jar   # then http://<server>:8080/q/swagger-ui"
+echo "     java -jar imaging-server/target/quarkus-app/quarkus-run.jar   # then http://<server>:8080/dashboard/ and /q/swagger-ui"
 exit "$status"
