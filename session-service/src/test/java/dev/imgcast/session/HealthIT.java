@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,20 +25,18 @@ import org.junit.jupiter.api.Test;
  */
 class HealthIT {
     private static final String ADMIN = "health-it-admin";
-    private Process service;
-    private Path log;
-    private int port;
+    private PackagedService service;
 
     @AfterEach
     void stop() throws InterruptedException {
         if (service != null) {
-            service.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            service.close();
         }
     }
 
     @Test
     void readinessIsDownWhileThePostgresqlOrTheBrokerIsStoppedAndUpWhenTheyReturn() throws Exception {
-        start();
+        service = PackagedService.start("health", 0, true, "health-it-token", ADMIN);
         assertEquals(200, ready().statusCode(), ready().asString());
         admin().get("/api/sessions").then().statusCode(200);
 
@@ -77,7 +73,7 @@ class HealthIT {
             r = ready();
         }
         assertEquals(status, r.statusCode(), what + ": readiness after 60 s: " + r.asString()
-                + "\nservice log:\n" + Files.readString(log));
+                + "\nservice log:\n" + service.log());
         return r;
     }
 
@@ -142,48 +138,11 @@ class HealthIT {
         return p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1;
     }
 
-    private void start() throws Exception {
-        port = freePort();
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
-        assertTrue(Files.exists(jar), "package the service first (mvn verify does)");
-        log = Files.createTempFile("session-service-health", ".log");
-        service = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port,
-                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=imgcast_health",
-                "-Dquarkus.flyway.schemas=imgcast_health", "-Dquarkus.flyway.clean-disabled=false",
-                "-Dquarkus.flyway.clean-at-start=true", "-Dimgcast.enrollment-token=health-it-token",
-                "-Dimgcast.admin-password=" + ADMIN,
-                "-Dmp.messaging.incoming.transfer-events.queue.name=session-service-health-it.transfer",
-                "-Dmp.messaging.incoming.transfer-events.queue.auto-delete=true", "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long end = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < end) {
-            if (!service.isAlive()) {
-                throw new AssertionError("the service exited: " + Files.readString(log));
-            }
-            try {
-                if (ready().statusCode() == 200) {
-                    return;
-                }
-            } catch (Exception notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the service did not become ready in 60 s: " + Files.readString(log));
-    }
-
     private io.restassured.specification.RequestSpecification admin() {
         return given().auth().preemptive().basic("admin", ADMIN);
     }
 
     private io.restassured.specification.RequestSpecification given() {
-        return io.restassured.RestAssured.given().baseUri("http://127.0.0.1").port(port);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return service.given();
     }
 }

@@ -6,14 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,21 +17,18 @@ import org.junit.jupiter.api.Test;
 class RestartIT {
     private static final String ENROLLMENT = "restart-it-token";
     private static final String ADMIN = "restart-it-admin";
-    private Process service;
-    private Path log;
-    private int port;
+    private PackagedService service;
 
     @AfterEach
     void stop() throws InterruptedException {
         if (service != null) {
-            service.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            service.close();
         }
     }
 
     @Test
     void aKilledServiceLosesNothing() throws Exception {
-        port = freePort();
-        start(true);
+        service = PackagedService.start("restart", 0, true, ENROLLMENT, ADMIN);
         Map<String, Object> master = Map.of("deviceId", "m", "hostname", "master-pc", "address", "10.250.0.10",
                 "role", "master", "clients", 3);
         JsonPath m = register("restart01", master);
@@ -48,8 +38,8 @@ class RestartIT {
         register("restart02", Map.of("deviceId", "c1"));
         String key = m.getString("key");
 
-        kill();
-        start(false);
+        assertEquals(137, service.kill(), "killed with SIGKILL, no clean shutdown");
+        service = PackagedService.start("restart", service.port, false, ENROLLMENT, ADMIN);
 
         JsonPath s = admin().get("/api/sessions/restart01").then().statusCode(200).extract().jsonPath();
         assertEquals("OPEN", s.getString("state"));
@@ -74,50 +64,8 @@ class RestartIT {
         assertEquals("STARTED", state, "the time= rule of restart02 fired after the restart");
     }
 
-    private void start(boolean clean) throws Exception {
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
-        assertTrue(Files.exists(jar), "package the service first (mvn verify does)");
-        log = Files.createTempFile("session-service-restart", ".log");
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port,
-                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=imgcast_restart",
-                "-Dquarkus.flyway.schemas=imgcast_restart",
-                "-Dimgcast.enrollment-token=" + ENROLLMENT,
-                "-Dimgcast.admin-password=" + ADMIN,
-                "-Dmp.messaging.incoming.transfer-events.queue.name=session-service-restart-it.transfer",
-                "-Dmp.messaging.incoming.transfer-events.queue.auto-delete=true"));
-        if (clean) {
-            cmd.add("-Dquarkus.flyway.clean-disabled=false");
-            cmd.add("-Dquarkus.flyway.clean-at-start=true");
-        }
-        cmd.addAll(List.of("-jar", jar.toString()));
-        service = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long end = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < end) {
-            if (!service.isAlive()) {
-                throw new AssertionError("the service exited: " + Files.readString(log));
-            }
-            try {
-                if (given().baseUri("http://127.0.0.1").port(port).get("/q/health/ready").statusCode() == 200) {
-                    return;
-                }
-            } catch (Exception notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the service did not become ready in 60 s: " + Files.readString(log));
-    }
-
-    private void kill() throws InterruptedException {
-        service.destroyForcibly();
-        assertTrue(service.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(137, service.exitValue(), "killed with SIGKILL, no clean shutdown");
-    }
-
     private JsonPath register(String name, Map<String, Object> body) {
-        JsonPath j = given().baseUri("http://127.0.0.1").port(port).contentType(ContentType.JSON)
+        JsonPath j = given().contentType(ContentType.JSON)
                 .header("X-Imgcast-Enrollment-Token", ENROLLMENT).body(body)
                 .post("/api/sessions/{name}/registrations", name).then().statusCode(200).extract().jsonPath();
         assertNotNull(j.getString("participantToken"));
@@ -125,17 +73,11 @@ class RestartIT {
     }
 
     private io.restassured.specification.RequestSpecification admin() {
-        return given().baseUri("http://127.0.0.1").port(port).auth().preemptive().basic("admin", ADMIN);
+        return given().auth().preemptive().basic("admin", ADMIN);
     }
 
     private io.restassured.specification.RequestSpecification given() {
-        return io.restassured.RestAssured.given().baseUri("http://127.0.0.1").port(port);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return service.given();
     }
 
 }

@@ -43,7 +43,7 @@ class CaptureLabIT {
                     "-Dimgcast.reader-password=capture-reader")) {
                 String url = "http://10.250.0.1:8080";
                 String[] common = {"--server", url, "--token", TOKEN, "--interface", "eth0"};
-                Process master = lab.img("r1", "master", concat(new String[] {"session", "cap01", "master",
+                Process master = lab.img("r1", "master", Lab.concat(new String[] {"session", "cap01", "master",
                     "clients=2", "--disk", disk.toString(), "--hostname", "master-pc", "--device-id", "master-pc"},
                         common));
                 lab.awaitLog("master", "registered", 60);
@@ -55,7 +55,7 @@ class CaptureLabIT {
                 // a capture of the same image id again is refused
                 assertEquals(409, post(url + "/api/images/golden-2026/capture",
                         new JsonObject().put("session", "cap01")).statusCode());
-                Process device = lab.img("r2", "pc1", concat(new String[] {"session", "cap01", "--disk",
+                Process device = lab.img("r2", "pc1", Lab.concat(new String[] {"session", "cap01", "--disk",
                     work.resolve("copy.img").toString(), "--hostname", "pc-1", "--device-id", "pc-1"}, common));
 
                 assertEquals(0, Lab.waitFor(device, 120), lab.log("pc1"));
@@ -91,11 +91,5 @@ class CaptureLabIT {
 
     private static String auth() {
         return "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
     }
 }

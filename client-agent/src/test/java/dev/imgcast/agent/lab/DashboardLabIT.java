@@ -84,9 +84,9 @@ class DashboardLabIT {
                             + "'[data-session=\"dash01\"]'); return s && s.dataset.state;", "OPEN"::equals);
 
                     String[] common = {"--server", URL, "--token", TOKEN, "--interface", "eth0"};
-                    Process pc1 = lab.img("r1", "pc1", concat(new String[] {"session", "dash01", "--disk",
+                    Process pc1 = lab.img("r1", "pc1", Lab.concat(new String[] {"session", "dash01", "--disk",
                         work.resolve("pc1.img").toString(), "--hostname", "pc-1", "--device-id", "pc-1"}, common));
-                    Process pc2 = lab.img("r2", "pc2", concat(new String[] {"session", "dash01", "--disk",
+                    Process pc2 = lab.img("r2", "pc2", Lab.concat(new String[] {"session", "dash01", "--disk",
                         work.resolve("pc2.img").toString(), "--hostname", "pc-2", "--device-id", "pc-2"}, common));
 
                     // progress appears: a device between 0 and 100 %, with a measured rate
@@ -189,11 +189,5 @@ class DashboardLabIT {
 
     private static String auth() {
         return "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
     }
 }

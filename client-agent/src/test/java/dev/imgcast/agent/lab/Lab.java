@@ -94,6 +94,13 @@ public final class Lab implements AutoCloseable {
         return start(command, log);
     }
 
+    /** The words of a command line followed by more words (common options of several devices). */
+    public static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     /** Starts any command in a host (e.g. chromedriver); its output goes to {@code <work>/<log>.log}. */
     public Process run(String host, String log, String... command) throws IOException {
         List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", name + "-" + host));
