@@ -207,6 +207,41 @@ class ManifestsTest {
         assertEquals(1, prod.workload("image-store").orElseThrow().path("spec").path("replicas").asInt());
     }
 
+    /**
+     * The images the base names are the ones the Maven build makes: each service module's
+     * {@code container-image} profile builds {@code imgcast/<module>:<version>} from its
+     * {@code src/main/docker/Dockerfile.jvm}, which copies the fast-jar layout and exposes the
+     * port the manifests probe and scrape.
+     */
+    @Test
+    void theImagesAreTheOnesTheMavenBuildMakes() throws IOException {
+        Rendering base = rendered("base");
+        Path root = K8S.getParent();
+        // the project's version: the first <version> of the root pom (it has no parent)
+        String version = java.util.regex.Pattern.compile("<version>([^<]+)</version>")
+                .matcher(Files.readString(root.resolve("pom.xml"))).results().map(m -> m.group(1)).findFirst()
+                .orElseThrow();
+        for (String svc : Wiring.SERVICES) {
+            String pom = Files.readString(root.resolve(svc).resolve("pom.xml"));
+            assertTrue(pom.contains("<id>container-image</id>"), svc + ": no container-image profile");
+            assertTrue(pom.contains("<artifactId>quarkus-container-image-docker</artifactId>"), svc);
+            assertTrue(pom.contains("<quarkus.container-image.group>imgcast</quarkus.container-image.group>"), svc);
+            assertTrue(pom.contains("<quarkus.container-image.name>" + svc + "</quarkus.container-image.name>"), svc);
+            assertTrue(pom.contains("<quarkus.container-image.tag>${project.version}</quarkus.container-image.tag>"), svc);
+            JsonNode container = Rendering.container(base.workload(svc).orElseThrow(), svc).orElseThrow();
+            assertEquals("imgcast/" + svc + ":" + version, container.path("image").asText(), svc + ": the image");
+            String dockerfile = Files.readString(root.resolve(svc).resolve("src/main/docker/Dockerfile.jvm"));
+            for (String part : List.of("target/quarkus-app/lib/", "target/quarkus-app/*.jar", "target/quarkus-app/app/",
+                    "target/quarkus-app/quarkus/")) {
+                assertTrue(dockerfile.contains("COPY --chown=185 " + part), svc + ": the Dockerfile copies " + part);
+            }
+            int port = container.path("ports").get(0).path("containerPort").asInt();
+            assertTrue(dockerfile.contains("\nEXPOSE " + port + "\n"), svc + ": the Dockerfile exposes " + port);
+            String properties = Files.readString(root.resolve(svc).resolve("src/main/resources/application.properties"));
+            assertTrue(properties.contains("quarkus.http.port=" + port + "\n"), svc + " listens on " + port);
+        }
+    }
+
     @Test
     void labIsSmallAndReachableThroughNodePorts() {
         Rendering lab = rendered("overlays/lab");
