@@ -1,0 +1,206 @@
+package dev.imgcast.agent.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Health of the three distributed services as Kubernetes probes it: session-service,
+ * image-store and multicast-sender run as packaged processes; this machine's PostgreSQL is
+ * stopped, then RabbitMQ's broker (`rabbitmqctl stop_app`). While the database is away, the
+ * services that use it (session-service, image-store) are not ready, naming the datasource check,
+ * and their liveness stays UP (no restart for a database outage); the sender, which has no
+ * database, stays ready. While the broker is away, all three are not ready, naming the event
+ * channel. Each time the dependency returns, all three are ready again and the APIs answer.
+ *
+ * <p>The services are the ones every other test uses: they are always started again in a
+ * finally block, and the test waits until they accept connections. Maven runs one test class
+ * at a time, so nothing else uses them meanwhile.
+ */
+class ServiceHealthIT {
+    private static final String ADMIN = "health-admin";
+    private static final String DATASOURCE = "Database connections health check";
+    private static final String CHANNELS = "SmallRye Reactive Messaging - readiness check";
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path work;
+
+    @Test
+    void readinessFollowsPostgresqlAndRabbitmqAndComesBack() throws Exception {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (String s : new String[] {"session-service", "image-store", "multicast-sender"}) {
+            ports.put(s, freePort());
+        }
+        try (ServiceProcess session = ServiceProcess.start("session-service", null, work.resolve("session.log"),
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + ports.get("session-service"),
+                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=imgcast_health",
+                "-Dquarkus.flyway.schemas=imgcast_health", "-Dquarkus.flyway.clean-disabled=false",
+                "-Dquarkus.flyway.clean-at-start=true", "-Dimgcast.admin-password=" + ADMIN,
+                "-Dimgcast.enrollment-token=health-token",
+                "-Dmp.messaging.incoming.transfer-events.queue.name=session-service-health.transfer",
+                "-Dmp.messaging.incoming.transfer-events.queue.auto-delete=true");
+             ServiceProcess store = ServiceProcess.start("image-store", null, work.resolve("store.log"),
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + ports.get("image-store"),
+                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=imgcast_images_health",
+                "-Dquarkus.flyway.schemas=imgcast_images_health", "-Dquarkus.flyway.clean-disabled=false",
+                "-Dquarkus.flyway.clean-at-start=true", "-Dimgcast.admin-password=" + ADMIN,
+                "-Dimgcast.reader-password=health-reader", "-Dimgcast.images.dir=" + work.resolve("images"),
+                "-Dmp.messaging.incoming.session-events.queue.name=image-store-health.session",
+                "-Dmp.messaging.incoming.session-events.queue.auto-delete=true");
+             // its own auto-deleted queue: it never takes a session of anyone else; it sends nothing
+             ServiceProcess sender = ServiceProcess.start("multicast-sender", null, work.resolve("sender.log"),
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + ports.get("multicast-sender"),
+                "-Dimgcast.sender.interface=lo", "-Dimgcast.image-store.password=health-reader",
+                "-Dimgcast.sender.cache-dir=" + work.resolve("cache"),
+                "-Dmp.messaging.incoming.session-events.queue.name=multicast-sender-health.sessions",
+                "-Dmp.messaging.incoming.session-events.queue.auto-delete=true")) {
+            for (String s : ports.keySet()) {
+                await(ports, s, 200, "at the start");
+            }
+
+            try {
+                postgres("stop");
+                JsonObject sessionDown = await(ports, "session-service", 503, "PostgreSQL stopped");
+                assertEquals("DOWN", check(sessionDown, DATASOURCE), sessionDown.encodePrettily());
+                JsonObject storeDown = await(ports, "image-store", 503, "PostgreSQL stopped");
+                assertEquals("DOWN", check(storeDown, DATASOURCE), storeDown.encodePrettily());
+                assertEquals(200, get(ports, "multicast-sender", "/q/health/ready").statusCode(),
+                        "the sender has no database");
+                for (String s : new String[] {"session-service", "image-store"}) {
+                    HttpResponse<String> live = get(ports, s, "/q/health/live");
+                    assertEquals(200, live.statusCode(), s + ": liveness does not follow the database: " + live.body());
+                }
+            } finally {
+                postgres("start");
+            }
+            for (String s : ports.keySet()) {
+                await(ports, s, 200, "PostgreSQL back");
+            }
+            awaitApi(ports, "session-service", "/api/sessions");
+            awaitApi(ports, "image-store", "/api/images");
+
+            try {
+                rabbitmq("stop_app");
+                for (String s : ports.keySet()) {
+                    JsonObject down = await(ports, s, 503, "RabbitMQ stopped");
+                    assertEquals("DOWN", check(down, CHANNELS), s + ": " + down.encodePrettily());
+                }
+            } finally {
+                rabbitmq("start_app");
+            }
+            for (String s : ports.keySet()) {
+                JsonObject up = await(ports, s, 200, "RabbitMQ back");
+                assertEquals("UP", check(up, CHANNELS), s + ": " + up.encodePrettily());
+            }
+        }
+    }
+
+    private JsonObject await(Map<String, Integer> ports, String service, int status, String when) throws Exception {
+        long end = System.nanoTime() + 60_000_000_000L;
+        HttpResponse<String> r = get(ports, service, "/q/health/ready");
+        while (r.statusCode() != status && System.nanoTime() < end) {
+            Thread.sleep(250);
+            r = get(ports, service, "/q/health/ready");
+        }
+        assertEquals(status, r.statusCode(), service + " readiness, " + when + ", after up to 60 s: " + r.body()
+                + "\n" + Files.readString(work.resolve(logOf(service))));
+        return new JsonObject(r.body());
+    }
+
+    private static String logOf(String service) {
+        return switch (service) {
+            case "session-service" -> "session.log";
+            case "image-store" -> "store.log";
+            default -> "sender.log";
+        };
+    }
+
+    /** After the database returns, the pools hand out working connections again. */
+    private void awaitApi(Map<String, Integer> ports, String service, String path) throws Exception {
+        long end = System.nanoTime() + 30_000_000_000L;
+        int status;
+        do {
+            status = get(ports, service, path).statusCode();
+            if (status != 200) {
+                Thread.sleep(250);
+            }
+        } while (status != 200 && System.nanoTime() < end);
+        assertEquals(200, status, service + " " + path + " after PostgreSQL returned");
+    }
+
+    private static String check(JsonObject health, String name) {
+        JsonArray checks = health.getJsonArray("checks");
+        String status = null;
+        for (int i = 0; i < checks.size(); i++) {
+            if (name.equals(checks.getJsonObject(i).getString("name"))) {
+                assertEquals(null, status, name + " twice in " + health.encode());
+                status = checks.getJsonObject(i).getString("status");
+            }
+        }
+        assertTrue(status != null, name + " not in " + health.encode());
+        return status;
+    }
+
+    private HttpResponse<String> get(Map<String, Integer> ports, String service, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(service) + path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN)
+                        .getBytes(StandardCharsets.UTF_8))).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void postgres(String action) throws Exception {
+        String version;
+        try (var versions = Files.list(Path.of("/etc/postgresql"))) {
+            version = versions.map(p -> p.getFileName().toString()).sorted().reduce((a, b) -> b).orElseThrow();
+        }
+        run("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action, "--", "-m", "fast");
+        if (action.equals("start")) {
+            for (int i = 0; i < 120 && runQuiet("pg_isready", "-h", "127.0.0.1", "-p", "5432") != 0; i++) {
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    private static void rabbitmq(String action) throws Exception {
+        run("rabbitmqctl", action);
+        if (action.equals("start_app")) {
+            run("rabbitmqctl", "await_startup");
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", command) + " did not end");
+        assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + out);
+    }
+
+    private static int runQuiet(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
