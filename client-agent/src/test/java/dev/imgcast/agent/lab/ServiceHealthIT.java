@@ -25,10 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Health of the three distributed services as Kubernetes probes it: session-service,
  * image-store and multicast-sender run as packaged processes; this machine's PostgreSQL is
  * stopped, then RabbitMQ's broker (`rabbitmqctl stop_app`). While the database is away, the
- * services that use it (session-service, image-store) are not ready, naming the datasource check,
- * and their liveness stays UP (no restart for a database outage); the sender, which has no
- * database, stays ready. While the broker is away, all three are not ready, naming the event
- * channel. Each time the dependency returns, all three are ready again and the APIs answer.
+ * services that use it (session-service, image-store) are not ready, naming the datasource check;
+ * the sender, which has no database, stays ready. While the broker is away, all three are not
+ * ready, naming the event channel. Liveness stays UP through both outages: Kubernetes takes the
+ * pods out of their Services and does not restart them. Each time the dependency returns, all
+ * three are ready again and the APIs answer.
  *
  * <p>The services are the ones every other test uses: they are always started again in a
  * finally block, and the test waits until they accept connections. Maven runs one test class
@@ -102,6 +103,11 @@ class ServiceHealthIT {
                 for (String s : ports.keySet()) {
                     JsonObject down = await(ports, s, 503, "RabbitMQ stopped");
                     assertEquals("DOWN", check(down, CHANNELS), s + ": " + down.encodePrettily());
+                }
+                for (String s : ports.keySet()) {
+                    HttpResponse<String> live = get(ports, s, "/q/health/live");
+                    assertEquals(200, live.statusCode(), s + ": liveness does not follow the broker (a restarted "
+                            + "sender would kill its transfer): " + live.body());
                 }
             } finally {
                 rabbitmq("start_app");
