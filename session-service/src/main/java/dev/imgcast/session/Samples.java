@@ -26,12 +26,23 @@ public class Samples {
 
     private final Map<Long, Instant> lastSample = new ConcurrentHashMap<>();
 
-    void record(SessionRun run, Instant now) {
-        record(run, now, false);
+    /** A device reported progress. */
+    void device(SessionRun run, Instant now) {
+        record(run, now, false, false);
+    }
+
+    /** The sender reported progress: the sample carries its figure. */
+    void sender(SessionRun run, Instant now) {
+        record(run, now, false, true);
+    }
+
+    /** The run ended: a last sample, whatever the time since the one before. */
+    void ended(SessionRun run, Instant now) {
+        record(run, now, true, run.senderBytesSent != null);
     }
 
     /** Called inside the transaction that changed the run. */
-    void record(SessionRun run, Instant now, boolean runEnded) {
+    private void record(SessionRun run, Instant now, boolean runEnded, boolean withSender) {
         if (run.startedAt == null) {
             return;  // nothing was sent: no history
         }
@@ -47,7 +58,8 @@ public class Samples {
         RunSample s = new RunSample();
         s.runId = run.id;
         s.at = now;
-        s.senderBytes = run.senderPayloadBytes != null ? run.senderPayloadBytes : run.senderBytesSent;
+        s.senderBytes = !withSender ? null
+                : run.senderPayloadBytes != null ? run.senderPayloadBytes : run.senderBytesSent;
         s.receivedBytes = ((Number) received[0]).longValue();
         s.receivers = ((Number) received[1]).intValue();
         s.persist();
@@ -83,27 +95,32 @@ public class Samples {
             return out;
         }
         // the start is the origin: nothing sent, nothing written
-        RunSample prev = new RunSample();
-        prev.at = run.startedAt;
-        prev.senderBytes = 0L;
         out.add(new Point(0, run.startedAt, null, 0, 0, null, null));
+        Instant prevAt = run.startedAt;
+        long prevReceived = 0;
+        // the sender's figure comes with its own events only: its rate is taken against the last
+        // sample that had one, not against samples made by device reports in between
+        Instant senderAt = run.startedAt;
+        long senderBytes = 0;
         for (RunSample s : samples) {
             double t = Duration.between(run.startedAt, s.at).toMillis() / 1000.0;
             Double sent = null;
             Double received = null;
-            {
-                double dt = Duration.between(prev.at, s.at).toNanos() / 1e9;
-                if (dt > 0) {
-                    if (s.senderBytes != null && prev.senderBytes != null) {
-                        sent = Math.max(0, (s.senderBytes - prev.senderBytes) / dt);
-                    }
-                    if (s.receivers > 0) {
-                        received = Math.max(0, (s.receivedBytes - prev.receivedBytes) / dt / s.receivers);
-                    }
+            double dt = Duration.between(prevAt, s.at).toNanos() / 1e9;
+            if (dt > 0 && s.receivers > 0) {
+                received = Math.max(0, (s.receivedBytes - prevReceived) / dt / s.receivers);
+            }
+            if (s.senderBytes != null) {
+                double senderDt = Duration.between(senderAt, s.at).toNanos() / 1e9;
+                if (senderDt > 0) {
+                    sent = Math.max(0, (s.senderBytes - senderBytes) / senderDt);
                 }
+                senderAt = s.at;
+                senderBytes = s.senderBytes;
             }
             out.add(new Point(t, s.at, s.senderBytes, s.receivedBytes, s.receivers, sent, received));
-            prev = s;
+            prevAt = s.at;
+            prevReceived = s.receivedBytes;
         }
         return out;
     }

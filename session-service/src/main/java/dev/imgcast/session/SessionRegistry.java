@@ -368,7 +368,7 @@ public class SessionRegistry {
                                     : run.senderRepairPackets;
                             run.senderRateBitsPerSecond = c.rateBitsPerSecond();
                         }
-                        samples.record(run, Instant.now());
+                        samples.sender(run, Instant.now());
                     } else {
                         Participant p = Participant.ofRun(run.id, e.deviceId()).orElse(null);
                         if (p == null || p.state == ParticipantState.QUEUED) {
@@ -592,7 +592,7 @@ public class SessionRegistry {
         }
         p.updatedAt = now;
         if (bytesDone != null && !p.master()) {
-            samples.record(run, now);
+            samples.device(run, now);
         }
         if (!state.terminal()) {
             return;
@@ -677,7 +677,7 @@ public class SessionRegistry {
         }
         changed(run);
         SessionRun.flush();  // frees the name and the group before the next run takes them
-        samples.record(run, now, true);
+        samples.ended(run, now);
         metrics.runEnded(run, all);
         LOG.infof("session %s run %d %s: %s", run.name, run.runNo, state, run.endReason);
         outbox.add("session.run-finished", Events.finished(run, all));
