@@ -135,6 +135,7 @@ public class SessionSender {
                     .toCompletionStage().toCompletableFuture();
             metrics.started(runId, engine);
             boolean ok = false;
+            List<ReceiverResult> results;
             try {
                 long total = manifest.bytesToSend();
                 while (!running.isDone()) {
@@ -150,11 +151,11 @@ public class SessionSender {
                     }
                 }
                 running.join();
-                ok = !engine.results().isEmpty() && engine.startReason() != null;
+                results = engine.results();
+                ok = !results.isEmpty() && engine.startReason() != null;
             } finally {
                 metrics.ended(runId, ok);
             }
-            List<ReceiverResult> results = engine.results();
             int verified = 0;
             for (ReceiverResult r : results) {
                 metrics.receiver(r.outcome());

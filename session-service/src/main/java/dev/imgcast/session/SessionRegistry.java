@@ -360,7 +360,6 @@ public class SessionRegistry {
                         run.senderRound = e.round();
                         SenderCounters c = e.counters();
                         if (c != null) {
-                            c.check();
                             run.senderPayloadBytes = c.payloadBytesSent() != null ? c.payloadBytesSent()
                                     : run.senderPayloadBytes;
                             run.senderDataPackets = c.dataPackets() != null ? c.dataPackets() : run.senderDataPackets;
@@ -403,10 +402,13 @@ public class SessionRegistry {
                                 SenderCounters counters) {
     }
 
-    /** What the sender put on the wire so far (optional fields of its transfer.progress). */
+    /**
+     * What the sender put on the wire so far (optional fields of its transfer.progress); a
+     * negative figure is refused when the record is made.
+     */
     public record SenderCounters(Long payloadBytesSent, Long dataPackets, Long repairPackets,
                                  Long rateBitsPerSecond) {
-        public void check() {
+        public SenderCounters {
             for (Long v : new Long[] {payloadBytesSent, dataPackets, repairPackets, rateBitsPerSecond}) {
                 if (v != null && v < 0) {
                     throw new IllegalArgumentException("sender counters must not be negative");

@@ -83,7 +83,6 @@ public class TransferEvents {
         }
         SessionRegistry.SenderCounters counters = new SessionRegistry.SenderCounters(number(node, "payloadBytesSent"),
                 number(node, "dataPackets"), number(node, "repairPackets"), number(node, "rateBitsPerSecond"));
-        counters.check();
         return new TransferEvent(type, node.get("runId").asLong(), deviceId, number(node, "bytesDone"),
                 number(node, "bytesTotal"), text(node, "outcome"), text(node, "sha256"), text(node, "reason"),
                 text(node, "senderAddress"), node.hasNonNull("round") ? Integer.valueOf(node.get("round").asInt())
