@@ -5,14 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CaptureLabIT {
     private static final String ADMIN = "capture-admin";
     private static final String TOKEN = "capture-token";
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path work;
@@ -43,17 +37,18 @@ class CaptureLabIT {
                     "-Dimgcast.reader-password=capture-reader")) {
                 String url = "http://10.250.0.1:8080";
                 String[] common = {"--server", url, "--token", TOKEN, "--interface", "eth0"};
+                AdminHttp admin = new AdminHttp(url, ADMIN);
                 Process master = lab.img("r1", "master", Lab.concat(new String[] {"session", "cap01", "master",
                     "clients=2", "--disk", disk.toString(), "--hostname", "master-pc", "--device-id", "master-pc"},
                         common));
                 lab.awaitLog("master", "registered", 60);
                 // capture on: the image store joins as one more device
-                HttpResponse<String> capture = post(url + "/api/images/golden-2026/capture",
+                HttpResponse<String> capture = admin.post("/api/images/golden-2026/capture",
                         new JsonObject().put("session", "cap01"));
                 assertEquals(202, capture.statusCode(), capture.body());
                 assertEquals("REGISTERED", new JsonObject(capture.body()).getString("state"));
                 // a capture of the same image id again is refused
-                assertEquals(409, post(url + "/api/images/golden-2026/capture",
+                assertEquals(409, admin.post("/api/images/golden-2026/capture",
                         new JsonObject().put("session", "cap01")).statusCode());
                 Process device = lab.img("r2", "pc1", Lab.concat(new String[] {"session", "cap01", "--disk",
                     work.resolve("copy.img").toString(), "--hostname", "pc-1", "--device-id", "pc-1"}, common));
@@ -64,7 +59,7 @@ class CaptureLabIT {
                 assertTrue(lab.log("master").contains("FINISHED (2 of 2 verified)"), lab.log("master"));
                 JsonObject image = null;
                 for (int i = 0; i < 100 && image == null; i++) {
-                    HttpResponse<String> r = get(url + "/api/images/golden-2026");
+                    HttpResponse<String> r = admin.get("/api/images/golden-2026");
                     if (r.statusCode() == 200) {
                         image = new JsonObject(r.body());
                     } else {
@@ -76,20 +71,5 @@ class CaptureLabIT {
                 assertEquals(Files.size(disk), image.getLong("size"));
             }
         }
-    }
-
-    private HttpResponse<String> post(String url, JsonObject body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", auth())
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode()))
-                .build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", auth()).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String auth() {
-        return "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN).getBytes(StandardCharsets.UTF_8));
     }
 }

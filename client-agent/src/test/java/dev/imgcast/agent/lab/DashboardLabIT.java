@@ -5,14 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -38,7 +32,6 @@ class DashboardLabIT {
             + "state: r.dataset.state, percent: Number(r.dataset.percent), bytes: Number(r.dataset.bytesDone), "
             + "rate: r.querySelector('.rate').textContent}));";
 
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path work;
@@ -56,7 +49,8 @@ class DashboardLabIT {
                     "-Dimgcast.sender.interface=eth0", "-Dimgcast.sender.rate=24000000",
                     "-Dimgcast.admin-password=" + ADMIN, "-Dimgcast.enrollment-token=" + TOKEN,
                     "-Dimgcast.reader-password=dash-reader")) {
-                upload("golden", image, sha);
+                AdminHttp admin = new AdminHttp(URL, ADMIN);
+                admin.upload("golden", image, sha);
                 try (Browser browser = Browser.start(lab, "s", "10.250.0.1", work.resolve("chromium"))) {
                     // the browser runs beside the server: it loads the page from the server's loopback
                     browser.open("http://127.0.0.1:8080/dashboard/");
@@ -128,7 +122,7 @@ class DashboardLabIT {
                 }
 
                 // the same run in the metrics
-                String metrics = get("/q/metrics").body();
+                String metrics = admin.get("/q/metrics").body();
                 assertEquals(2.0, metric(metrics, "imgcast_session_registrations_total{result=\"REGISTERED\"}"));
                 assertEquals(2.0, metric(metrics, "imgcast_session_receivers_total{outcome=\"VERIFIED\"}"));
                 assertEquals(0.0, metric(metrics, "imgcast_session_receivers_total{outcome=\"DROPPED\"}"));
@@ -173,21 +167,5 @@ class DashboardLabIT {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(metrics);
         assertTrue(m.find(), name + " not in the metrics:\n" + metrics);
         return Double.parseDouble(m.group(1));
-    }
-
-    private void upload(String id, Path file, String sha) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(URL + "/api/images/" + id + "/content"))
-                .header("Authorization", auth()).header("X-Imgcast-Sha256", sha)
-                .PUT(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, r.statusCode(), r.body());
-    }
-
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(URL + path)).header("Authorization", auth()).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String auth() {
-        return "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN).getBytes(StandardCharsets.UTF_8));
     }
 }

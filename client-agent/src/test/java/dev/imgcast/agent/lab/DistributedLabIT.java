@@ -9,14 +9,10 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
@@ -155,13 +151,7 @@ class DistributedLabIT {
     }
 
     private static void upload(String id, Path file, String sha) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://10.250.0.254:" + storePort + "/api/images/" + id + "/content"))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + STORE_ADMIN)
-                        .getBytes(StandardCharsets.UTF_8)))
-                .header("X-Imgcast-Sha256", sha).PUT(HttpRequest.BodyPublishers.ofFile(file)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, r.statusCode(), r.body());
+        new AdminHttp("http://10.250.0.254:" + storePort, STORE_ADMIN).upload(id, file, sha);
     }
 
     /** What the broker carries on imgcast.session and imgcast.transfer, as a consumer sees it. */

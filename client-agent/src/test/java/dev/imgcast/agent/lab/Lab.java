@@ -79,19 +79,13 @@ public final class Lab implements AutoCloseable {
     /** Starts the img command in a host; its output goes to {@code <work>/<log>.log}. */
     public Process img(String host, String log, String... args) throws IOException {
         // The launcher script next to the jar: the real command, with its JVM settings.
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", name + "-" + host,
-                launcher().toString()));
-        command.addAll(List.of(args));
-        return start(command, log);
+        return run(host, log, concat(new String[] {launcher().toString()}, args));
     }
 
     /** Starts a Java class of the test classpath in a host. */
     public Process java(String host, String log, Class<?> main, String... args) throws IOException {
         String classpath = JAR.toAbsolutePath() + ":" + Path.of("target/test-classes").toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", name + "-" + host, "java", "-cp",
-                classpath, main.getName()));
-        command.addAll(List.of(args));
-        return start(command, log);
+        return run(host, log, concat(new String[] {"java", "-cp", classpath, main.getName()}, args));
     }
 
     /** The words of a command line followed by more words (common options of several devices). */

@@ -7,14 +7,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +34,6 @@ class ServiceHealthIT {
     private static final String ADMIN = "health-admin";
     private static final String DATASOURCE = "Database connections health check";
     private static final String CHANNELS = "SmallRye Reactive Messaging - readiness check";
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path work;
@@ -165,10 +159,9 @@ class ServiceHealthIT {
         return status;
     }
 
-    private HttpResponse<String> get(Map<String, Integer> ports, String service, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(service) + path))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN)
-                        .getBytes(StandardCharsets.UTF_8))).GET().build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> get(Map<String, Integer> ports, String service, String path)
+            throws Exception {
+        return new AdminHttp("http://127.0.0.1:" + ports.get(service), ADMIN).get(path);
     }
 
     private static void postgres(String action) throws Exception {
