@@ -153,7 +153,7 @@ public class SessionRegistry {
         return retrying(() -> {
             Participant p = authenticate(participantId, token);
             SessionRun run = SessionRun.lockById(p.runId);
-            p = Participant.findById(p.id);
+            p = fresh(p);
             if (p.master()) {
                 throw ApiException.conflict("this device is already the master of " + run.name);
             }
@@ -179,7 +179,7 @@ public class SessionRegistry {
         return retrying(() -> {
             Participant p = authenticate(participantId, token);
             SessionRun run = SessionRun.lockById(p.runId);
-            p = Participant.findById(p.id);
+            p = fresh(p);
             if (!p.master()) {
                 throw ApiException.forbidden("only the master can start " + run.name + " (press m on the device "
                         + "to image first, or start it from the server)");
@@ -201,7 +201,7 @@ public class SessionRegistry {
         return retrying(() -> {
             Participant p = authenticate(participantId, token);
             SessionRun run = SessionRun.lockById(p.runId);
-            p = Participant.findById(p.id);
+            p = fresh(p);
             if (p.state == ParticipantState.QUEUED) {
                 throw ApiException.conflict("this device is queued for the next run of " + run.name
                         + " and takes no part in the current one");
@@ -739,6 +739,16 @@ public class SessionRegistry {
         GroupAddress.checkName(name);
         return (lock ? SessionRun.liveLocked(name) : SessionRun.live(name))
                 .orElseThrow(() -> ApiException.notFound("no live session named " + name));
+    }
+
+    /**
+     * The participant as the database holds it now. {@code findById} would answer the copy that
+     * {@link #authenticate} loaded before the run's lock was taken, and miss what a transaction
+     * that held the lock meanwhile committed (e.g. the sender's result for this device).
+     */
+    private static Participant fresh(Participant p) {
+        Participant.getEntityManager().refresh(p);
+        return p;
     }
 
     private static Participant authenticate(long participantId, String token) {

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class ConcurrentRegistrationTest {
+    @jakarta.inject.Inject
+    SessionRegistry registry;
 
     @Test
     void fiftyDevicesAtOnceForClientsFifty() throws Exception {
@@ -108,6 +110,33 @@ class ConcurrentRegistrationTest {
         assertTrue(responses.stream().filter(r -> r.statusCode() == 409)
                 .allMatch(r -> r.jsonPath().getString("message").contains("already has a master")));
         assertEquals(1, Api.session(name).getList("participants").size(), "the refused ones left nothing behind");
+    }
+
+    /**
+     * A device's own result and the sender's result for it arrive at once; whichever commits
+     * first ends the run. The other is the same result again and is accepted: the device's
+     * report must read the participant after taking the run's lock, not before.
+     */
+    @Test
+    void aDevicesResultRacingTheSendersForItIsAcceptedEitherWay() throws Exception {
+        String sha = "ef".repeat(32);
+        for (int i = 0; i < 25; i++) {
+            String name = Api.name("race");
+            long runId = Api.admin().body(Map.of("name", name, "imageId", "img", "clients", 1, "confirm", true))
+                    .post("/api/sessions").then().statusCode(201).extract().jsonPath().getLong("runId");
+            Api.Device c = Api.register(name, "c1");
+            SessionRegistry.TransferEvent fromSender = new SessionRegistry.TransferEvent("transfer.result", runId,
+                    "c1", 1024L, 1024L, "VERIFIED", sha, null, null, null, null);
+            List<Callable<Integer>> both = List.of(
+                    () -> {
+                        registry.transferEvent(fromSender);
+                        return 200;
+                    },
+                    () -> Api.as(c).body(Map.of("state", "VERIFIED", "sha256", sha, "bytesDone", 1024,
+                            "bytesTotal", 1024)).post("/api/participants/{id}/progress", c.id()).statusCode());
+            assertEquals(List.of(200, 200), runTogether(both), "round " + i);
+            assertEquals("FINISHED", Api.session(name).getString("state"));
+        }
     }
 
     private static <T> List<T> runTogether(List<Callable<T>> calls) throws Exception {
