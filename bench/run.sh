@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark: imgcast against udpcast and UFTP on the namespace lab (design.md sections 4-5).
+# Benchmark: imgcast against udpcast and UFTP on the namespace lab (private
+# network namespaces only: no multicast ever leaves this machine).
 #
 #   bench/run.sh [--reps N] [--tools LIST] [--quick] [--memory | --no-memory] [options]
 #

@@ -26,7 +26,7 @@ import java.util.List;
  * Drives a {@link TransferEngine} on one Vert.x event loop with datagram sockets bound to the
  * chosen interface. The engine's state is only touched from that loop.
  *
- * <p>Facts this relies on (design.md section 6): Vert.x's {@code send} resolves the host and
+ * <p>Facts this relies on (measured on Vert.x 4 with the epoll transport): Vert.x's {@code send} resolves the host and
  * allocates a promise per datagram, and its receive buffer option also sizes Netty's per-read
  * buffer. So the socket is created by Vert.x (binding, multicast membership, event loop), then
  * configured, read and written through its Netty channel: SO_RCVBUF set on the channel, a 9 KiB
