@@ -45,6 +45,12 @@ import java.util.zip.CRC32C;
  * CRC32C when its last packet arrives; the SHA-256 is computed over what was written, read back.
  *
  * <p>Single-threaded: call every method from the same thread.
+ *
+ * <p>Why one class of about 800 lines: every transition (join, data, round end, verify) reads and
+ * writes the same state (the packet bitmap, the block window, the target, the counters), and it
+ * is safer to change as one readable state machine than spread over files that share fields.
+ * What stands alone is already its own class: the codecs ({@code wire/}), the
+ * {@link BlockAssembler}, the {@code PacketBitmap}, the target and the outbox.
  */
 public final class ReceiverEngine implements TransferEngine {
 

@@ -47,6 +47,12 @@ import java.util.function.Consumer;
  * asks for verification (VERIFY) and waits for each RESULT.
  *
  * <p>Single-threaded: call every method from the same thread (the socket's event loop).
+ *
+ * <p>Why one class of about 800 lines: every transition (register, send, collect, verify) works on
+ * the same per-receiver table, round union and pacing state; one state machine in one file is
+ * easier to reason about than the same fields shared across several. What stands alone is
+ * already its own class: the codecs ({@code wire/}), the {@link RateController}, the outbox and
+ * the image source.
  */
 public final class SenderEngine implements TransferEngine {
 
