@@ -43,7 +43,8 @@ public class ImageResource {
     @GET
     @Path("{id}/manifest")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    @Operation(summary = "The manifest as the data plane sends it (protocol/README.md): size, block size, SHA-256, per-block CRC32C, zero-block map")
+    @Operation(summary = "The manifest as the data plane sends it (protocol/README.md): "
+            + "size, block size, SHA-256, per-block CRC32C, zero-block map")
     public byte[] manifest(@PathParam("id") String id) {
         return images.manifest(id);
     }

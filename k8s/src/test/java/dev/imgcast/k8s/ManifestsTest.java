@@ -517,7 +517,8 @@ class ManifestsTest {
                                 prometheus.io/path: /metrics
                         """));
         List<String> problems = wiringProblems(r);
-        assertReported(problems, "StatefulSet/image-store container image-store: pod annotation prometheus.io/port '9000' is not a declared containerPort");
+        assertReported(problems, "StatefulSet/image-store container image-store: "
+            + "pod annotation prometheus.io/port '9000' is not a declared containerPort");
         assertReported(problems, "pod annotation prometheus.io/path '/metrics', expected /q/metrics");
     }
 
@@ -528,7 +529,8 @@ class ManifestsTest {
                         "    patch: |-", "      - op: replace", "        path: /spec/podMetricsEndpoints/0/port",
                         "        value: metrics")));
         List<String> problems = wiringProblems(r, new Wiring.Expect(true, 2, true));
-        assertReported(problems, "PodMonitor/multicast-sender: port metrics is not a declared containerPort of Deployment/multicast-sender");
+        assertReported(problems, "PodMonitor/multicast-sender: "
+            + "port metrics is not a declared containerPort of Deployment/multicast-sender");
         assertReported(problems, "multicast-sender: no PodMonitor or ServiceMonitor scrapes its /q/metrics");
     }
 

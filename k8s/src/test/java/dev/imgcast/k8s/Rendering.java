@@ -97,7 +97,8 @@ final class Rendering {
 
     static Map<String, String> strings(JsonNode map) {
         Map<String, String> out = new LinkedHashMap<>();
-        map.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+        map.fields().forEachRemaining(e -> out.put(e.getKey(),
+            e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
         return out;
     }
 

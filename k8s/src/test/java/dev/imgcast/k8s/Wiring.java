@@ -53,7 +53,8 @@ final class Wiring {
             "multicast-sender", concat(List.of("IMGCAST_SENDER_INTERFACE", "IMGCAST_IMAGE_STORE_URL",
                     "IMGCAST_IMAGE_STORE_PASSWORD", "IMGCAST_SENDER_CACHE_DIR"), RABBITMQ));
     static final Pattern CREDENTIAL = Pattern.compile("(?i).*(PASSWORD|TOKEN|SECRET|_PASS$).*");
-    private static final Pattern QUANTITY = Pattern.compile("([+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?");
+    private static final Pattern QUANTITY = Pattern.compile("([+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?)"
+        + "(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?");
     private static final Pattern JDBC = Pattern.compile("jdbc:postgresql://([^/:?]+)(?::(\\d+))?/([^?]+)(?:\\?(.*))?");
 
     static {

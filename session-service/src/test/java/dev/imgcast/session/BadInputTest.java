@@ -17,7 +17,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BadInputTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"bad name", "-starts-with-dash", "x/y", "ünïcode", "a234567890123456789012345678901234567890123456789012345678901234"})
+    @ValueSource(strings = {"bad name", "-starts-with-dash", "x/y", "ünïcode",
+        "a234567890123456789012345678901234567890123456789012345678901234"})
     void invalidNamesAreRefused(String name) {
         long runs = runs();
         device().body(Api.body("d1", null, null, null)).post("/api/sessions/{name}/registrations", name)

@@ -70,6 +70,8 @@ class H2EmbeddedTest {
         assertEquals("REGISTERED", next.getString("state"));
         JsonPath runs = Api.admin().get("/api/sessions/{name}/runs", name).then().statusCode(200).extract().jsonPath();
         assertEquals("FAILED", runs.getString("[1].state"), "the master finished without results from c1 and c2");
-        assertTrue(runs.getString("[1].endReason").contains("0 of 2 verified (host-c1 DROPPED: no result from this device within 2 s after the sender finished"), runs.getString("[1].endReason"));
+        assertTrue(runs.getString("[1].endReason").contains(
+            "0 of 2 verified (host-c1 DROPPED: no result from this device within 2 s after the sender finished"),
+            runs.getString("[1].endReason"));
     }
 }

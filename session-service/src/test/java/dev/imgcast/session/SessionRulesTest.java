@@ -24,7 +24,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every rule of design.md section 1, over the REST API, against the real PostgreSQL and
+ * Every session rule (who may join, when a run starts, who masters it), over the REST API, against the real PostgreSQL and
  * RabbitMQ of this machine.
  */
 @QuarkusTest

@@ -108,7 +108,8 @@ public final class SessionService implements AutoCloseable {
     /** An admin POST with a JSON body; returns status and body. */
     public HttpResponse<String> post(String path, JsonObject body) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", ADMIN_AUTH).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+                .header("Authorization", ADMIN_AUTH).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 

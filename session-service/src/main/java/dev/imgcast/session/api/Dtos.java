@@ -11,13 +11,17 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The JSON shapes of the REST API. */
 public final class Dtos {
+    /** Session names and device ids: letters, digits, '.', '_', ':' and '-'. */
+    static final String NAME_CHARS = "[A-Za-z0-9._:-]+";
+    static final String NAME_CHARS_MESSAGE = "may contain letters, digits, '.', '_', ':' and '-' only";
+
     private Dtos() {
     }
 
     @Schema(description = "A device registering for a session, as `img session NAME [master|client] [clients=N [time=T]]` does")
     public record RegisterRequest(
             @Schema(description = "Stable id of the device (e.g. its machine-id or main MAC)", required = true)
-            @NotBlank @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._:-]+", message = "may contain letters, digits, '.', '_', ':' and '-' only")
+            @NotBlank @Size(max = 64) @Pattern(regexp = NAME_CHARS, message = NAME_CHARS_MESSAGE)
             String deviceId,
             @Size(max = 253) String hostname,
             @Pattern(regexp = "([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}", message = "must look like 00:11:22:33:44:55") String mac,
@@ -34,7 +38,7 @@ public final class Dtos {
     @Schema(description = "Start a multicast session from the server, with a stored image as its source")
     public record CreateSessionRequest(
             @NotBlank String name,
-            @NotBlank @Size(max = 128) @Pattern(regexp = "[A-Za-z0-9._:-]+", message = "may contain letters, digits, '.', '_', ':' and '-' only")
+            @NotBlank @Size(max = 128) @Pattern(regexp = NAME_CHARS, message = NAME_CHARS_MESSAGE)
             String imageId,
             Integer clients,
             BigDecimal time,

@@ -1,12 +1,10 @@
 package dev.imgcast.session.api;
 
 import dev.imgcast.session.SessionRegistry;
-import dev.imgcast.session.Secrets;
 import dev.imgcast.session.Waiter;
 import dev.imgcast.session.api.Dtos.ClaimMasterRequest;
 import dev.imgcast.session.api.Dtos.DeviceView;
 import dev.imgcast.session.api.Dtos.ProgressReport;
-import dev.imgcast.session.api.Dtos.RegisterRequest;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
@@ -23,9 +21,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** A registered device: its state (long poll), keys m and g, progress and result. */
