@@ -44,7 +44,7 @@ public final class EventCodec {
         Event event = decode(payload);
         if (!kind.isInstance(event)) {
             throw new MalformedEventException(event.type().wireName(), "type",
-                    "is not a " + kind.getSimpleName() + " on this channel");
+                    "is not among the " + kind.getSimpleName() + " types this channel carries");
         }
         return kind.cast(event);
     }

@@ -160,7 +160,7 @@ class EventCodecTest {
         MalformedEventException e = assertThrows(MalformedEventException.class,
                 () -> EventCodec.decode(json, TransferEvent.class));
         assertEquals("type", e.field());
-        assertEquals("image.deleted: field 'type' is not a TransferEvent on this channel", e.getMessage());
+        assertEquals("image.deleted: field 'type' is not among the TransferEvent types this channel carries", e.getMessage());
     }
 
     @Test

@@ -4,10 +4,15 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The services' events (catalogue: session-service/README.md) as they arrive at a consumer:
- * bytes from RabbitMQ in the distributed mode, the String that was sent on an in-process channel
- * in the embedded imaging server.
+ * The services' events as they arrive at a consumer: bytes from RabbitMQ in the distributed mode,
+ * the String that was sent on an in-process channel in the embedded imaging server.
+ *
+ * @deprecated the event contract is the {@code events} module: {@code EventCodec.decode(payload)}
+ *     reads a payload of any of these kinds into its record, {@code EventCodec.bytes(payload)} gives
+ *     its bytes. This class goes once session-service, image-store and multicast-sender read their
+ *     events through it.
  */
+@Deprecated
 public final class EventPayload {
     private EventPayload() {
     }
