@@ -1,8 +1,8 @@
 package dev.imgcast.agent;
 
 import dev.imgcast.protocol.image.Sizes;
-import dev.imgcast.protocol.net.GroupAddress;
 import dev.imgcast.protocol.net.NetworkChoice;
+import dev.imgcast.protocol.transfer.NetworkSettings;
 import dev.imgcast.protocol.transfer.TransferDefaults;
 import dev.imgcast.registry.client.DeviceView;
 import dev.imgcast.registry.client.Registration;
@@ -120,8 +120,7 @@ public final class SessionCommand implements Callable<Integer> {
     private Registration registration(SessionWords rules, String host) {
         NetworkChoice network;
         try {
-            network = NetworkChoice.of(interfaceName, GroupAddress.derive(name), TransferDefaults.SESSION_PORT,
-                    TransferDefaults.TTL);
+            network = NetworkSettings.sessionInterface(interfaceName, name);
         } catch (IllegalArgumentException e) {
             throw new Img.Problem(ExitCode.NETWORK, e.getMessage());
         }

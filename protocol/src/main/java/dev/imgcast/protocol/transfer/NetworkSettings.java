@@ -50,6 +50,15 @@ public record NetworkSettings(String interfaceName, InetAddress group, int port,
                 TransferDefaults.TTL, key);
     }
 
+    /**
+     * The interface a device of the session would use, checked, with its IPv4 address (what a
+     * device registers with before it knows its run's group and key).
+     */
+    public static NetworkChoice sessionInterface(String interfaceName, String session) {
+        return NetworkChoice.of(interfaceName, GroupAddress.derive(session), TransferDefaults.SESSION_PORT,
+                TransferDefaults.TTL);
+    }
+
     /** The settings session-service hands a device: group as text, port, base64 key. */
     public static NetworkSettings fromSession(String interfaceName, String group, int port, String base64Key) {
         byte[] key;

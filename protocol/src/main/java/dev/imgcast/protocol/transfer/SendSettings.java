@@ -9,7 +9,7 @@ import java.time.Duration;
  *
  * @param payloadSize       image bytes per DATA datagram
  * @param maxBitsPerSecond  the rate on the wire never exceeded
- * @param blockSize         block size of the manifest
+ * @param blockSize         block size of a manifest built for this transfer (a stored manifest brings its own)
  * @param expectedReceivers start as soon as this many receivers joined (0: no count)
  * @param idleStart         start when this passes without a new receiver (null: no such rule), at most a day
  * @param startTimeout      give up when no receiver joined within this (null: wait forever)

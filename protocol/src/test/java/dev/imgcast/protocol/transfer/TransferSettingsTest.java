@@ -70,6 +70,14 @@ class TransferSettingsTest {
     }
 
     @Test
+    void theInterfaceIsCheckedWhenResolved() {
+        assertContains(refusal(() -> NetworkSettings.sessionInterface("nosuch0", "mcast01")),
+                "no network interface 'nosuch0' (there are: ");
+        assertContains(refusal(() -> NetworkSettings.forSession("nosuch0", "mcast01", KEY).resolve()),
+                "no network interface 'nosuch0'");
+    }
+
+    @Test
     void sendSettingsNeedARuleForTheStartAndSaneValues() {
         SendSettings ok = SendSettings.of(3, null, null);
         assertEquals(3, ok.config().expectedReceivers());
