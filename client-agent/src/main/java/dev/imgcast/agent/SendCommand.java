@@ -59,6 +59,9 @@ public final class SendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NetworkSettings settings = network.settings();
+        if (receivers == 0 && waitSeconds == null) {
+            throw Img.Problem.usage("say when to start: --receivers COUNT, --wait SECONDS, or both");
+        }
         SendSettings send;
         try {
             long block = Sizes.parseBytes(blockSize);
