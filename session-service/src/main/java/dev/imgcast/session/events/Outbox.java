@@ -2,10 +2,11 @@ package dev.imgcast.session.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.imgcast.session.AfterCommit;
+import dev.imgcast.session.support.AfterCommit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -21,10 +22,12 @@ public class Outbox {
     AfterCommit afterCommit;
     @Inject
     OutboxRelay relay;
+    @Inject
+    InstantSource clock;
 
     /** {@code type} is also the routing key, e.g. {@code session.started}. */
     public void add(String type, Map<String, Object> body) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         OutboxEvent event = new OutboxEvent();
         event.eventId = UUID.randomUUID().toString();
         event.routingKey = type;

@@ -5,7 +5,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -32,6 +32,8 @@ public class OutboxRelay {
     @Channel("session-events")
     @Broadcast  // embedded: image-store and multicast-sender both listen in-process
     Emitter<String> emitter;
+    @Inject
+    InstantSource clock;
 
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
@@ -67,12 +69,12 @@ public class OutboxRelay {
                     for (OutboxEvent event : batch) {
                         publish(event);
                         QuarkusTransaction.requiringNew().run(() -> OutboxEvent.update(
-                                "publishedAt = ?1 where id = ?2", Instant.now(), event.id));
+                                "publishedAt = ?1 where id = ?2", clock.instant(), event.id));
                     }
                 }
             }
         } catch (Exception e) {
-            long now = System.currentTimeMillis();
+            long now = clock.millis();
             if (now - lastFailureLog > 30_000) {
                 lastFailureLog = now;
                 LOG.warnf("events wait in the outbox, publishing failed: %s", e.toString());
