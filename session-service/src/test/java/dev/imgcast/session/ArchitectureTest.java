@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * <ul>
  * <li>{@code rest} (HTTP in and out) and {@code messaging} (events in) call the use cases in
  *     {@code service}, which work on {@code domain}, {@code model}, {@code rules} and
- *     {@code events} (the outbox); no two packages depend on each other, directly or round a
+ *     {@code outbox} (the events it publishes); no two packages depend on each other, directly or round a
  *     longer cycle;
  * <li>JAX-RS only in {@code rest}: the rules refuse with {@code domain.SessionException}s, and
  *     {@code rest} maps them to statuses;

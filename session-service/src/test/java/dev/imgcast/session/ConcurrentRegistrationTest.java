@@ -3,8 +3,9 @@ package dev.imgcast.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.imgcast.session.domain.TransferEvent;
-import dev.imgcast.session.events.OutboxEvent;
+import dev.imgcast.events.Envelope;
+import dev.imgcast.events.TransferResult;
+import dev.imgcast.session.outbox.OutboxEvent;
 import dev.imgcast.session.model.Participant;
 import dev.imgcast.session.model.SessionRun;
 import dev.imgcast.session.service.TransferEventService;
@@ -127,8 +128,8 @@ class ConcurrentRegistrationTest {
             long runId = Api.admin().body(Map.of("name", name, "imageId", "img", "clients", 1, "confirm", true))
                     .post("/api/sessions").then().statusCode(201).extract().jsonPath().getLong("runId");
             Api.Device c = Api.register(name, "c1");
-            TransferEvent fromSender = new TransferEvent("transfer.result", runId,
-                    "c1", 1024L, 1024L, "VERIFIED", sha, null, null, null, null);
+            TransferResult fromSender = new TransferResult(Envelope.now(), runId, "c1", TransferResult.Outcome.VERIFIED,
+                    sha, null);
             List<Callable<Integer>> both = List.of(
                     () -> {
                         transfers.transferEvent(fromSender);

@@ -8,7 +8,7 @@ import dev.imgcast.session.domain.InvalidInputException;
 import dev.imgcast.session.domain.SessionView;
 import dev.imgcast.session.domain.Throughput;
 import dev.imgcast.session.domain.UnknownSessionException;
-import dev.imgcast.session.events.Outbox;
+import dev.imgcast.session.outbox.Outbox;
 import dev.imgcast.session.model.Participant;
 import dev.imgcast.session.model.ParticipantState;
 import dev.imgcast.session.model.RunSample;
@@ -34,6 +34,8 @@ public class AdminService {
     Views views;
     @Inject
     Outbox outbox;
+    @Inject
+    SessionEvents events;
     @Inject
     InstantSource clock;
 
@@ -66,7 +68,7 @@ public class AdminService {
             }
             // opened with its image, or (devices waiting) opened again with one: who keeps
             // images learns that this run uses it
-            outbox.add("session.opened", EventBodies.opened(run));
+            outbox.add(events.opened(run));
             lifecycle.evaluate(run, now);
             lifecycle.changed(run);
             return new CreatedSession(views.session(run), created);

@@ -9,7 +9,7 @@ import dev.imgcast.session.domain.MissingCredentialsException;
 import dev.imgcast.session.domain.NotPermittedException;
 import dev.imgcast.session.domain.Progress;
 import dev.imgcast.session.domain.Registration;
-import dev.imgcast.session.events.Outbox;
+import dev.imgcast.session.outbox.Outbox;
 import dev.imgcast.session.model.Participant;
 import dev.imgcast.session.model.ParticipantState;
 import dev.imgcast.session.model.Role;
@@ -38,6 +38,8 @@ public class DeviceService {
     @Inject
     Outbox outbox;
     @Inject
+    SessionEvents events;
+    @Inject
     SessionMetrics metrics;
     @Inject
     InstantSource clock;
@@ -64,7 +66,7 @@ public class DeviceService {
         SessionRun run = SessionRun.liveLocked(name).orElse(null);
         if (run == null) {
             run = lifecycle.openRun(name, "DEVICE", now);
-            outbox.add("session.opened", EventBodies.opened(run));
+            outbox.add(events.opened(run));
         }
         Participant p = Participant.ofRun(run.id, req.deviceId()).orElse(null);
         String message = null;
@@ -111,7 +113,7 @@ public class DeviceService {
                 }
                 run.lastRegistrationAt = now;
             }
-            outbox.add("session.participant-registered", EventBodies.participantRegistered(run, p));
+            outbox.add(events.participantRegistered(run, p));
         }
         lifecycle.evaluate(run, now);
         lifecycle.changed(run);

@@ -3,7 +3,7 @@ package dev.imgcast.session.service;
 import dev.imgcast.protocol.net.GroupAddress;
 import dev.imgcast.session.domain.ConflictException;
 import dev.imgcast.session.domain.UnknownSessionException;
-import dev.imgcast.session.events.Outbox;
+import dev.imgcast.session.outbox.Outbox;
 import dev.imgcast.session.model.Participant;
 import dev.imgcast.session.model.ParticipantState;
 import dev.imgcast.session.model.Role;
@@ -33,6 +33,8 @@ public class RunLifecycle {
 
     @Inject
     Outbox outbox;
+    @Inject
+    SessionEvents events;
     @Inject
     AfterCommit afterCommit;
     @Inject
@@ -154,7 +156,7 @@ public class RunLifecycle {
             }
         }
         LOG.infof("session %s run %d started: %s", run.name, run.runNo, reason);
-        outbox.add("session.started", EventBodies.started(run, participants));
+        outbox.add(events.started(run, participants));
     }
 
     /**
@@ -182,7 +184,7 @@ public class RunLifecycle {
         samples.ended(run, now);
         metrics.runEnded(run, all);
         LOG.infof("session %s run %d %s: %s", run.name, run.runNo, state, run.endReason);
-        outbox.add("session.run-finished", EventBodies.finished(run, all));
+        outbox.add(events.finished(run, all));
         List<Participant> queued = all.stream().filter(q -> q.state == ParticipantState.QUEUED).toList();
         if (!queued.isEmpty()) {
             openNextRun(run, queued, now);
@@ -197,7 +199,7 @@ public class RunLifecycle {
             next.clients = previous.clients;
             next.timeMillis = previous.timeMillis;
         }
-        outbox.add("session.opened", EventBodies.opened(next));
+        outbox.add(events.opened(next));
         for (Participant q : queued) {
             q.runId = next.id;
             q.state = ParticipantState.REGISTERED;
@@ -211,7 +213,7 @@ public class RunLifecycle {
             q.wantsMaster = false;
             q.wantedClients = null;
             q.wantedTimeMillis = null;
-            outbox.add("session.participant-registered", EventBodies.participantRegistered(next, q));
+            outbox.add(events.participantRegistered(next, q));
         }
         next.lastRegistrationAt = now;
         LOG.infof("session %s run %d opened with %d queued devices", next.name, next.runNo, queued.size());

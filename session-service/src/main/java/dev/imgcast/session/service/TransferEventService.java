@@ -1,7 +1,10 @@
 package dev.imgcast.session.service;
 
-import dev.imgcast.session.domain.SenderCounters;
-import dev.imgcast.session.domain.TransferEvent;
+import dev.imgcast.events.TransferEvent;
+import dev.imgcast.events.TransferFinished;
+import dev.imgcast.events.TransferProgress;
+import dev.imgcast.events.TransferResult;
+import dev.imgcast.events.TransferStarted;
 import dev.imgcast.session.model.Participant;
 import dev.imgcast.session.model.ParticipantState;
 import dev.imgcast.session.model.RunState;
@@ -32,10 +35,11 @@ public class TransferEventService {
 
     /** A transfer event from a sender (the multicast-sender service, or a master device). */
     public void transferEvent(TransferEvent e) {
+        long runId = runId(e);
         Transactions.retrying(() -> {
-            SessionRun run = SessionRun.lockById(e.runId());
+            SessionRun run = SessionRun.lockById(runId);
             if (run == null) {
-                LOG.warnf("transfer event %s for unknown run %d ignored", e.type(), e.runId());
+                LOG.warnf("transfer event %s for unknown run %d ignored", e.type(), runId);
                 return null;
             }
             if (run.state != RunState.STARTED) {
@@ -43,56 +47,60 @@ public class TransferEventService {
                 return null;
             }
             Instant now = clock.instant();
-            switch (e.type()) {
-                case "transfer.started" -> run.senderAddress = e.senderAddress();
-                case "transfer.progress" -> {
-                    if (e.deviceId() == null) {
-                        senderProgress(run, e, now);
-                    } else {
-                        Participant p = inRun(run, e);
-                        if (p == null) {
-                            return null;
-                        }
-                        results.apply(run, p, ParticipantState.TRANSFERRING, e.bytesDone(), e.bytesTotal(), null, null,
-                                now);
-                    }
+            if (e instanceof TransferStarted s) {
+                run.senderAddress = s.senderAddress();
+            } else if (e instanceof TransferProgress p && p.deviceId() == null) {
+                senderProgress(run, p, now);
+            } else if (e instanceof TransferProgress p) {
+                Participant q = inRun(run, e, p.deviceId());
+                if (q == null) {
+                    return null;
                 }
-                case "transfer.result" -> {
-                    Participant p = inRun(run, e);
-                    if (p == null) {
-                        return null;
-                    }
-                    results.apply(run, p, RunResults.reportState(e.outcome()), e.bytesDone(), e.bytesTotal(),
-                            e.sha256(), e.reason(), now);
+                results.apply(run, q, ParticipantState.TRANSFERRING, p.bytesDone(), p.bytesTotal(), null, null, now);
+            } else if (e instanceof TransferResult r) {
+                Participant q = inRun(run, e, r.deviceId());
+                if (q == null) {
+                    return null;
                 }
-                case "transfer.finished" -> results.senderFinished(run, "FAILED".equalsIgnoreCase(e.outcome()),
-                        e.reason(), now);
-                default -> throw new IllegalArgumentException("unknown transfer event type " + e.type());
+                results.apply(run, q, ParticipantState.valueOf(r.outcome().name()), null, null, r.sha256(), r.reason(),
+                        now);
+            } else if (e instanceof TransferFinished f) {
+                results.senderFinished(run, f.outcome() == TransferFinished.Outcome.FAILED, f.reason(), now);
             }
             lifecycle.changed(run);
             return null;
         });
     }
 
-    /** The sender's own progress: how much of the image went out, which round, its wire counters. */
-    private void senderProgress(SessionRun run, TransferEvent e, Instant now) {
-        run.senderBytesSent = e.bytesDone();
-        run.senderBytesTotal = e.bytesTotal();
-        run.senderRound = e.round();
-        SenderCounters c = e.counters();
-        if (c != null) {
-            run.senderPayloadBytes = c.payloadBytesSent() != null ? c.payloadBytesSent() : run.senderPayloadBytes;
-            run.senderDataPackets = c.dataPackets() != null ? c.dataPackets() : run.senderDataPackets;
-            run.senderRepairPackets = c.repairPackets() != null ? c.repairPackets() : run.senderRepairPackets;
-            run.senderRateBitsPerSecond = c.rateBitsPerSecond();
+    private static long runId(TransferEvent e) {
+        if (e instanceof TransferStarted s) {
+            return s.runId();
+        } else if (e instanceof TransferProgress p) {
+            return p.runId();
+        } else if (e instanceof TransferResult r) {
+            return r.runId();
+        } else if (e instanceof TransferFinished f) {
+            return f.runId();
         }
+        throw new IllegalArgumentException("unknown transfer event type " + e.type());
+    }
+
+    /** The sender's own progress: how much of the image went out, which round, its wire counters. */
+    private void senderProgress(SessionRun run, TransferProgress p, Instant now) {
+        run.senderBytesSent = p.bytesDone();
+        run.senderBytesTotal = p.bytesTotal();
+        run.senderRound = p.round();
+        run.senderPayloadBytes = p.payloadBytesSent() != null ? p.payloadBytesSent() : run.senderPayloadBytes;
+        run.senderDataPackets = p.dataPackets() != null ? p.dataPackets() : run.senderDataPackets;
+        run.senderRepairPackets = p.repairPackets() != null ? p.repairPackets() : run.senderRepairPackets;
+        run.senderRateBitsPerSecond = p.rateBitsPerSecond();
         samples.sender(run, now);
     }
 
-    private static Participant inRun(SessionRun run, TransferEvent e) {
-        Participant p = Participant.ofRun(run.id, e.deviceId()).orElse(null);
+    private static Participant inRun(SessionRun run, TransferEvent e, String deviceId) {
+        Participant p = Participant.ofRun(run.id, deviceId).orElse(null);
         if (p == null || p.state == ParticipantState.QUEUED) {
-            LOG.warnf("transfer event %s for device %s, not in run %d, ignored", e.type(), e.deviceId(), run.id);
+            LOG.warnf("transfer event %s for device %s, not in run %d, ignored", e.type(), deviceId, run.id);
             return null;
         }
         return p;

@@ -1,4 +1,4 @@
-package dev.imgcast.session.events;
+package dev.imgcast.session.outbox;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;

@@ -1,27 +1,27 @@
-package dev.imgcast.session.events;
+package dev.imgcast.session.outbox;
 
+import dev.imgcast.events.EncodedEvent;
+import dev.imgcast.events.EventPublisher;
+import dev.imgcast.events.Exchange;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
+import io.smallrye.reactive.messaging.annotations.Broadcast;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import io.smallrye.reactive.messaging.annotations.Broadcast;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
 /**
  * Publishes the outbox to RabbitMQ in order, one event at a time, and marks an event published
- * only when the broker confirmed it. If the broker is away the events wait in the database and
+ * only when the broker confirmed it (the event contract's {@link EventPublisher}, with
+ * {@code publish-confirms=true} on the channel). If the broker is away the events wait in the database and
  * go out when it is back (at least once: consumers deduplicate on {@code eventId}).
  */
 @ApplicationScoped
@@ -34,6 +34,7 @@ public class OutboxRelay {
     Emitter<String> emitter;
     @Inject
     InstantSource clock;
+    private EventPublisher publisher;
 
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
@@ -43,6 +44,11 @@ public class OutboxRelay {
         return t;
     });
     private volatile long lastFailureLog;
+
+    @PostConstruct
+    void publisher() {
+        publisher = new EventPublisher(emitter, Exchange.SESSION);
+    }
 
     @Scheduled(every = "${imgcast.outbox.poll:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
@@ -84,25 +90,8 @@ public class OutboxRelay {
         }
     }
 
-    private void publish(OutboxEvent event) throws Exception {
-        CompletableFuture<Void> confirmed = new CompletableFuture<>();
-        OutgoingRabbitMQMetadata metadata = new OutgoingRabbitMQMetadata.Builder()
-                .withRoutingKey(event.routingKey)
-                .withContentType("application/json")
-                .withMessageId(event.eventId)
-                .withType(event.routingKey)
-                .withDeliveryMode(2)
-                .build();
-        Message<String> message = Message.of(event.payload, Metadata.of(metadata))
-                .withAck(() -> {
-                    confirmed.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(failure -> {
-                    confirmed.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                });
-        emitter.send(message);
-        confirmed.get(15, TimeUnit.SECONDS);
+    /** Returns once the broker confirmed the event; throws if it refused it or did not confirm it in time. */
+    private void publish(OutboxEvent event) {
+        publisher.publishAndWait(EncodedEvent.of(event.routingKey, event.eventId, event.payload));
     }
 }
