@@ -176,7 +176,7 @@ class DashboardApiTest {
     private static void publish(Channel channel, Map<String, Object> event) throws Exception {
         channel.basicPublish("imgcast.transfer", "transfer.progress",
                 new AMQP.BasicProperties.Builder().contentType("application/json").build(),
-                new ObjectMapper().writeValueAsBytes(event));
+                new ObjectMapper().writeValueAsBytes(EventsTest.withEnvelope(event)));
     }
 
     private static double metric(String name) {
