@@ -4,7 +4,6 @@ import dev.imgcast.session.domain.DeviceView;
 import dev.imgcast.session.domain.MissingCredentialsException;
 import dev.imgcast.session.domain.NotPermittedException;
 import dev.imgcast.session.service.DeviceService;
-import dev.imgcast.session.service.SessionConfig;
 import dev.imgcast.session.support.Secrets;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.PermitAll;
@@ -18,6 +17,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -37,8 +37,10 @@ public class RegistrationResource {
 
     @Inject
     DeviceService devices;
-    @Inject
-    SessionConfig config;
+
+    /** What devices must send to register; no default: the service refuses to start without it. */
+    @ConfigProperty(name = "imgcast.enrollment-token")
+    String enrollmentToken;
 
     @POST
     @Blocking
@@ -53,7 +55,7 @@ public class RegistrationResource {
         if (token == null || token.isBlank()) {
             throw new MissingCredentialsException("missing enrollment token (header " + ENROLLMENT + ")");
         }
-        if (!Secrets.sameSecret(config.enrollmentToken(), token)) {
+        if (!Secrets.sameSecret(enrollmentToken, token)) {
             throw new NotPermittedException("wrong enrollment token");
         }
         return devices.register(name, request.toCommand());

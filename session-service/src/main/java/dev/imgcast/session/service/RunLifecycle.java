@@ -55,7 +55,7 @@ public class RunLifecycle {
         run.state = RunState.OPEN;
         run.liveName = name;
         run.sourceKind = SourceKind.NONE;
-        run.port = config.session().port();
+        run.port = config.port();
         run.sessionKey = Secrets.sessionKey();
         run.openedBy = openedBy;
         run.createdAt = now;

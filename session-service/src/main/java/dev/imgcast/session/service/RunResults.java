@@ -104,7 +104,7 @@ public class RunResults {
         if (allClientsDone(run)) {
             finish(run, run.senderFailure, now);
         } else {
-            Instant deadline = now.plus(config.session().resultGrace());
+            Instant deadline = now.plus(config.resultGrace());
             run.finishDeadline = deadline;
             afterCommit.run(() -> deadlines.wakeAt(deadline));
         }
@@ -115,7 +115,7 @@ public class RunResults {
         for (Participant q : Participant.ofRun(run.id)) {
             if (!q.master() && q.state != ParticipantState.QUEUED && !q.state.terminal()) {
                 q.state = ParticipantState.DROPPED;
-                q.reason = "no result from this device within " + config.session().resultGrace().toSeconds()
+                q.reason = "no result from this device within " + config.resultGrace().toSeconds()
                         + " s after the sender finished";
                 q.updatedAt = now;
             }
