@@ -3,14 +3,24 @@ package dev.imgcast.session;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaField;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +33,8 @@ import org.junit.jupiter.api.Test;
  *     longer cycle;
  * <li>JAX-RS only in {@code rest}: the rules refuse with {@code domain.SessionException}s, and
  *     {@code rest} maps them to statuses;
+ * <li>no CDI cycles: no bean injects (through {@code @Inject} fields, transitively) a bean that
+ *     injects it back; deadlines go from the run lifecycle to the time rules as a CDI event;
  * <li>one clock: the injected {@link InstantSource}; no {@code Instant.now()} and the like, so
  *     tests can move time.
  * </ul>
@@ -46,6 +58,38 @@ class ArchitectureTest {
     void everyClassIsInASubpackage() {
         // the cycle check sees subpackages only, so nothing may live in the root package
         classes().should().resideInAPackage(ROOT + ".*..").check(main);
+    }
+
+    @Test
+    void noBeanInjectsItsWayBackToItself() {
+        Map<String, Set<String>> injects = new HashMap<>();
+        for (JavaClass c : main) {
+            for (JavaField f : c.getFields()) {
+                if (f.isAnnotatedWith("jakarta.inject.Inject") && f.getRawType().getPackageName().startsWith(ROOT)) {
+                    injects.computeIfAbsent(c.getName(), k -> new LinkedHashSet<>()).add(f.getRawType().getName());
+                }
+            }
+        }
+        List<String> cycles = new ArrayList<>();
+        for (String bean : injects.keySet()) {
+            findCycle(bean, bean, injects, new ArrayList<>(List.of(bean)), new LinkedHashSet<>(), cycles);
+        }
+        assertEquals(List.of(), cycles, "injection cycles");
+        assertTrue(injects.getOrDefault("dev.imgcast.session.service.DeviceService", Set.of())
+                .contains("dev.imgcast.session.service.RunLifecycle"), "the check sees the injections");
+    }
+
+    private static void findCycle(String start, String at, Map<String, Set<String>> injects, List<String> path,
+                                  Set<String> seen, List<String> cycles) {
+        for (String next : injects.getOrDefault(at, Set.of())) {
+            if (next.equals(start)) {
+                cycles.add(String.join(" -> ", path) + " -> " + start);
+            } else if (seen.add(next)) {
+                path.add(next);
+                findCycle(start, next, injects, path, seen, cycles);
+                path.remove(path.size() - 1);
+            }
+        }
     }
 
     @Test
