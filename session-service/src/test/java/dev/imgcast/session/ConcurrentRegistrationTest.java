@@ -3,9 +3,12 @@ package dev.imgcast.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.imgcast.session.events.OutboxEvent;
+import dev.imgcast.events.Envelope;
+import dev.imgcast.events.TransferResult;
+import dev.imgcast.session.outbox.OutboxEvent;
 import dev.imgcast.session.model.Participant;
 import dev.imgcast.session.model.SessionRun;
+import dev.imgcast.session.service.TransferEventService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -30,7 +33,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ConcurrentRegistrationTest {
     @jakarta.inject.Inject
-    SessionRegistry registry;
+    TransferEventService transfers;
 
     @Test
     void fiftyDevicesAtOnceForClientsFifty() throws Exception {
@@ -125,11 +128,11 @@ class ConcurrentRegistrationTest {
             long runId = Api.admin().body(Map.of("name", name, "imageId", "img", "clients", 1, "confirm", true))
                     .post("/api/sessions").then().statusCode(201).extract().jsonPath().getLong("runId");
             Api.Device c = Api.register(name, "c1");
-            SessionRegistry.TransferEvent fromSender = new SessionRegistry.TransferEvent("transfer.result", runId,
-                    "c1", 1024L, 1024L, "VERIFIED", sha, null, null, null, null);
+            TransferResult fromSender = new TransferResult(Envelope.now(), runId, "c1", TransferResult.Outcome.VERIFIED,
+                    sha, null);
             List<Callable<Integer>> both = List.of(
                     () -> {
-                        registry.transferEvent(fromSender);
+                        transfers.transferEvent(fromSender);
                         return 200;
                     },
                     () -> Api.as(c).body(Map.of("state", "VERIFIED", "sha256", sha, "bytesDone", 1024,

@@ -16,6 +16,8 @@ import dev.imgcast.session.Api.Device;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -30,6 +32,9 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class DashboardApiTest {
+    @Inject
+    TestClock clock;
+
     private static final String SHA = "ab".repeat(32);
 
     @Test
@@ -46,7 +51,7 @@ class DashboardApiTest {
 
         progress(c1, 1_000_000);
         progress(c2, 500_000);
-        Thread.sleep(1100);  // samples are at most one a second per run
+        clock.advance(Duration.ofMillis(1100));  // samples are at most one a second per run
         progress(c1, 3_000_000);
         progress(c2, 1_500_000);
 
@@ -171,7 +176,7 @@ class DashboardApiTest {
     private static void publish(Channel channel, Map<String, Object> event) throws Exception {
         channel.basicPublish("imgcast.transfer", "transfer.progress",
                 new AMQP.BasicProperties.Builder().contentType("application/json").build(),
-                new ObjectMapper().writeValueAsBytes(event));
+                new ObjectMapper().writeValueAsBytes(EventsTest.withEnvelope(event)));
     }
 
     private static double metric(String name) {

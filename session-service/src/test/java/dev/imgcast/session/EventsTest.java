@@ -14,14 +14,17 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DeliverCallback;
 import dev.imgcast.session.Api.Device;
-import dev.imgcast.session.events.OutboxEvent;
+import dev.imgcast.session.outbox.OutboxEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -222,8 +225,16 @@ class EventsTest {
         return r.body();
     }
 
+    /** A transfer event as the multicast-sender sends it: with its envelope (eventId, occurredAt). */
     private void publishTransfer(String routingKey, Map<String, Object> body) throws Exception {
-        publishRaw(routingKey, JSON.writeValueAsBytes(body));
+        publishRaw(routingKey, JSON.writeValueAsBytes(withEnvelope(body)));
+    }
+
+    static Map<String, Object> withEnvelope(Map<String, Object> body) {
+        Map<String, Object> event = new LinkedHashMap<>(body);
+        event.putIfAbsent("eventId", UUID.randomUUID().toString());
+        event.putIfAbsent("occurredAt", Instant.now().toString());
+        return event;
     }
 
     private void publishRaw(String routingKey, byte[] body) throws Exception {
