@@ -1,13 +1,12 @@
-package dev.imgcast.image;
+package dev.imgcast.image.events;
 
-import dev.imgcast.protocol.event.EventPayload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import dev.imgcast.image.service.ImageUseService;
+import dev.imgcast.protocol.event.EventPayload;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -18,11 +17,13 @@ import org.jboss.logging.Logger;
  * a run with an image source holds it from session.opened to session.run-finished.
  */
 @ApplicationScoped
-public class SessionUses {
-    private static final Logger LOG = Logger.getLogger(SessionUses.class);
+public class SessionEventConsumer {
+    private static final Logger LOG = Logger.getLogger(SessionEventConsumer.class);
 
     @Inject
     ObjectMapper json;
+    @Inject
+    ImageUseService uses;
 
     @Incoming("session-events")
     @Blocking
@@ -42,23 +43,16 @@ public class SessionUses {
             LOG.warnf("session event %s without runId or of an unknown version rejected", type);
             return message.nack(new IllegalArgumentException("bad session event"));
         }
-        QuarkusTransaction.requiringNew().run(() -> {
-            switch (type) {
-                case "session.opened", "session.started", "session.participant-registered" -> {
-                    if (imageId != null && ImageUse.findById(runId) == null) {
-                        ImageUse use = new ImageUse();
-                        use.runId = runId;
-                        use.imageId = imageId;
-                        use.sessionName = session.path("name").asText();
-                        use.since = Instant.now();
-                        use.persist();
-                    }
-                }
-                case "session.run-finished" -> ImageUse.deleteById(runId);
-                default -> {
+        switch (type) {
+            case "session.opened", "session.started", "session.participant-registered" -> {
+                if (imageId != null) {
+                    uses.inUse(runId, imageId, session.path("name").asText());
                 }
             }
-        });
+            case "session.run-finished" -> uses.released(runId);
+            default -> {
+            }
+        }
         return message.ack();
     }
 }

@@ -1,8 +1,18 @@
-package dev.imgcast.image;
+package dev.imgcast.image.service;
+
+import static dev.imgcast.image.ImageStoreException.Kind.CONFLICT;
+import static dev.imgcast.image.ImageStoreException.Kind.INTERRUPTED;
+import static dev.imgcast.image.ImageStoreException.Kind.INVALID;
+import static dev.imgcast.image.ImageStoreException.Kind.REGISTRY_FAILED;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.imgcast.image.CaptureStarted;
+import dev.imgcast.image.ImageIds;
+import dev.imgcast.image.ImageStoreException;
+import dev.imgcast.image.ImageView;
+import dev.imgcast.image.config.ImageStoreConfig;
 import dev.imgcast.protocol.engine.ReceiverEngine;
 import dev.imgcast.protocol.image.FileImageTarget;
 import dev.imgcast.protocol.net.EngineRunner;
@@ -25,10 +35,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,22 +48,17 @@ import org.jboss.logging.Logger;
  * then it reports VERIFIED (or FAILED with the reason) like any device.
  */
 @ApplicationScoped
-public class Capture {
-    private static final Logger LOG = Logger.getLogger(Capture.class);
+public class CaptureService {
+    private static final Logger LOG = Logger.getLogger(CaptureService.class);
 
     @Inject
-    Images images;
+    UploadService images;
     @Inject
     ImageVolume volume;
     @Inject
     ObjectMapper json;
-
-    @ConfigProperty(name = "imgcast.capture.interface")
-    Optional<String> interfaceName;
-    @ConfigProperty(name = "imgcast.session-service.url", defaultValue = "http://127.0.0.1:8081")
-    String registryUrl;
-    @ConfigProperty(name = "imgcast.enrollment-token")
-    Optional<String> enrollmentToken;
+    @Inject
+    ImageStoreConfig config;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
@@ -73,26 +76,24 @@ public class Capture {
         }
     }
 
-    public record Started(String imageId, String session, long participantId, String state, String message) {
-    }
-
     /** Registers the capture in the session now (so refusals reach the admin), then follows it. */
-    public Started start(String id, String session) {
-        ImageVolume.checkId(id);
+    public CaptureStarted start(String id, String session) {
+        ImageIds.check(id);
         try {
             GroupAddress.checkName(session);
         } catch (IllegalArgumentException e) {
-            throw new ApiException(400, e.getMessage());
+            throw new ImageStoreException(INVALID, e.getMessage());
         }
-        String iface = interfaceName.filter(s -> !s.isBlank()).orElseThrow(() -> new ApiException(409,
-                "capture needs the imaging network's interface: set imgcast.capture.interface (IMGCAST_CAPTURE_INTERFACE)"));
-        String token = enrollmentToken.orElseThrow(() -> new ApiException(409,
+        String iface = config.capture().networkInterface().filter(s -> !s.isBlank())
+                .orElseThrow(() -> new ImageStoreException(CONFLICT, "capture needs the imaging network's interface: "
+                        + "set imgcast.capture.interface (IMGCAST_CAPTURE_INTERFACE)"));
+        String token = config.enrollmentToken().orElseThrow(() -> new ImageStoreException(CONFLICT,
                 "capture needs the enrollment token of session-service (imgcast.enrollment-token)"));
         NetworkChoice network;
         try {
             network = NetworkChoice.of(iface, GroupAddress.derive(session), 9100, 1);
         } catch (IllegalArgumentException e) {
-            throw new ApiException(409, "capture interface: " + e.getMessage());
+            throw new ImageStoreException(CONFLICT, "capture interface: " + e.getMessage());
         }
         images.beginCapture(id);
         Path part = volume.newIncoming(id);
@@ -100,7 +101,7 @@ public class Capture {
         try {
             ObjectNode body = json.createObjectNode().put("deviceId", "image-store:" + id).put("hostname", "image-store")
                     .put("address", network.address().getHostAddress()).put("role", "client");
-            view = call(HttpRequest.newBuilder(URI.create(registryUrl + "/api/sessions/" + session + "/registrations"))
+            view = call(HttpRequest.newBuilder(URI.create(registryUrl() + "/api/sessions/" + session + "/registrations"))
                     .header("X-Imgcast-Enrollment-Token", token).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
         } catch (RuntimeException e) {
@@ -111,7 +112,7 @@ public class Capture {
         String participantToken = view.path("participantToken").asText();
         LOG.infof("capture of session %s into image %s registered (%s)", session, id, view.path("state").asText());
         workers.execute(() -> follow(id, session, iface, participantId, participantToken, view, part));
-        return new Started(id, session, participantId, view.path("state").asText(), view.path("message").asText());
+        return new CaptureStarted(id, session, participantId, view.path("state").asText(), view.path("message").asText());
     }
 
     private void follow(String id, String session, String iface, long pid, String token, JsonNode first, Path part) {
@@ -177,8 +178,12 @@ public class Capture {
         }
     }
 
+    private String registryUrl() {
+        return config.sessionService().url();
+    }
+
     private HttpRequest.Builder participant(long pid, String token, String rest) {
-        return HttpRequest.newBuilder(URI.create(registryUrl + "/api/participants/" + pid + rest))
+        return HttpRequest.newBuilder(URI.create(registryUrl() + "/api/participants/" + pid + rest))
                 .timeout(Duration.ofSeconds(60)).header("X-Imgcast-Participant-Token", token);
     }
 
@@ -187,20 +192,26 @@ public class Capture {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new ApiException(502, "session-service at " + registryUrl + " unreachable: " + e.getMessage());
+            throw new ImageStoreException(REGISTRY_FAILED, "session-service at " + registryUrl() + " unreachable: "
+                    + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException(503, "interrupted");
+            throw new ImageStoreException(INTERRUPTED, "interrupted");
         }
         JsonNode body;
         try {
             body = json.readTree(response.body());
         } catch (IOException e) {
-            throw new ApiException(502, "session-service answered " + response.statusCode() + " without JSON");
+            throw new ImageStoreException(REGISTRY_FAILED, "session-service answered " + response.statusCode()
+                    + " without JSON");
         }
         if (response.statusCode() / 100 != 2) {
-            int status = response.statusCode() == 409 || response.statusCode() == 400 ? response.statusCode() : 502;
-            throw new ApiException(status, "session-service: " + body.path("message").asText("HTTP "
+            ImageStoreException.Kind kind = switch (response.statusCode()) {
+                case 400 -> INVALID;
+                case 409 -> CONFLICT;
+                default -> REGISTRY_FAILED;
+            };
+            throw new ImageStoreException(kind, "session-service: " + body.path("message").asText("HTTP "
                     + response.statusCode()));
         }
         return body;

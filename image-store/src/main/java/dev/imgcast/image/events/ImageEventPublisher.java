@@ -1,8 +1,11 @@
-package dev.imgcast.image;
+package dev.imgcast.image.events;
 
+import dev.imgcast.image.ImageChanged;
+import dev.imgcast.image.ImageView;
 import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.UUID;
@@ -14,19 +17,18 @@ import org.jboss.logging.Logger;
 
 /** Publishes image.stored and image.deleted to the topic exchange imgcast.image (version 1). */
 @ApplicationScoped
-public class ImageEvents {
-    private static final Logger LOG = Logger.getLogger(ImageEvents.class);
+public class ImageEventPublisher {
+    private static final Logger LOG = Logger.getLogger(ImageEventPublisher.class);
 
     @Inject
     @Channel("image-events")
     Emitter<String> emitter;
 
-    void stored(ImageView image) {
-        publish("image.stored", image);
-    }
-
-    void deleted(ImageView image) {
-        publish("image.deleted", image);
+    void changed(@Observes ImageChanged changed) {
+        publish(switch (changed.change()) {
+            case STORED -> "image.stored";
+            case DELETED -> "image.deleted";
+        }, changed.image());
     }
 
     private void publish(String type, ImageView image) {
