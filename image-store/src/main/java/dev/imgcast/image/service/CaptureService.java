@@ -12,7 +12,8 @@ import dev.imgcast.image.CaptureStarted;
 import dev.imgcast.image.ImageIds;
 import dev.imgcast.image.ImageStoreException;
 import dev.imgcast.image.ImageView;
-import dev.imgcast.image.config.ImageStoreConfig;
+import dev.imgcast.image.config.CaptureConfig;
+import dev.imgcast.image.config.RegistryConfig;
 import dev.imgcast.protocol.engine.ReceiverEngine;
 import dev.imgcast.protocol.image.FileImageTarget;
 import dev.imgcast.protocol.net.EngineRunner;
@@ -58,7 +59,9 @@ public class CaptureService {
     @Inject
     ObjectMapper json;
     @Inject
-    ImageStoreConfig config;
+    CaptureConfig config;
+    @Inject
+    RegistryConfig registry;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
@@ -84,10 +87,10 @@ public class CaptureService {
         } catch (IllegalArgumentException e) {
             throw new ImageStoreException(INVALID, e.getMessage());
         }
-        String iface = config.capture().networkInterface().filter(s -> !s.isBlank())
+        String iface = config.networkInterface().filter(s -> !s.isBlank())
                 .orElseThrow(() -> new ImageStoreException(CONFLICT, "capture needs the imaging network's interface: "
                         + "set imgcast.capture.interface (IMGCAST_CAPTURE_INTERFACE)"));
-        String token = config.enrollmentToken().orElseThrow(() -> new ImageStoreException(CONFLICT,
+        String token = registry.enrollmentToken().orElseThrow(() -> new ImageStoreException(CONFLICT,
                 "capture needs the enrollment token of session-service (imgcast.enrollment-token)"));
         NetworkChoice network;
         try {
@@ -179,7 +182,7 @@ public class CaptureService {
     }
 
     private String registryUrl() {
-        return config.sessionService().url();
+        return registry.url();
     }
 
     private HttpRequest.Builder participant(long pid, String token, String rest) {

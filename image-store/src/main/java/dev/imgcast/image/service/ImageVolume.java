@@ -1,7 +1,7 @@
 package dev.imgcast.image.service;
 
 import dev.imgcast.image.ImageIds;
-import dev.imgcast.image.config.ImageStoreConfig;
+import dev.imgcast.image.config.VolumeConfig;
 import dev.imgcast.image.model.StoredImage;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
@@ -25,7 +25,7 @@ public class ImageVolume {
     private static final Logger LOG = Logger.getLogger(ImageVolume.class);
 
     @Inject
-    ImageStoreConfig config;
+    VolumeConfig config;
 
     /**
      * An upload that was running when the service stopped cannot be continued: its partial file
@@ -49,11 +49,11 @@ public class ImageVolume {
     }
 
     public Path file(String id) {
-        return config.images().dir().resolve(ImageIds.check(id) + ".img");
+        return config.dir().resolve(ImageIds.check(id) + ".img");
     }
 
     public Path incoming() {
-        return config.images().dir().resolve(".incoming");
+        return config.dir().resolve(".incoming");
     }
 
     public Path newIncoming(String id) {

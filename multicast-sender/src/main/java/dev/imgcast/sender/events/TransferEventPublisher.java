@@ -1,8 +1,9 @@
-package dev.imgcast.sender;
+package dev.imgcast.sender.events;
 
 import dev.imgcast.protocol.engine.ReceiverOutcome;
 import dev.imgcast.protocol.engine.ReceiverResult;
-import dev.imgcast.protocol.engine.SenderEngine;
+import dev.imgcast.sender.service.SendProgress;
+import dev.imgcast.sender.service.TransferReports;
 import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,29 +20,28 @@ import org.jboss.logging.Logger;
 
 /** transfer.* events for session-service (catalogue in session-service/README.md), confirmed by the broker. */
 @ApplicationScoped
-public class TransferEvents {
-    private static final Logger LOG = Logger.getLogger(TransferEvents.class);
+public class TransferEventPublisher implements TransferReports {
+    private static final Logger LOG = Logger.getLogger(TransferEventPublisher.class);
 
     @Inject
     @Channel("transfer-events")
     Emitter<String> emitter;
 
-    void started(long runId, String senderAddress) {
+    @Override
+    public void started(long runId, String senderAddress) {
         publish(base("transfer.started", runId).put("senderAddress", senderAddress));
     }
 
-    /**
-     * The sender's own progress (no device): how much of the image went out, which round, and
-     * what went on the wire (image bytes including repairs, packets by kind, pacing rate).
-     */
-    void progress(long runId, long bytesSent, long bytesTotal, SenderEngine engine) {
-        publish(base("transfer.progress", runId).put("bytesDone", bytesSent).put("bytesTotal", bytesTotal)
-                .put("round", engine.round()).put("payloadBytesSent", engine.payloadBytesSent())
-                .put("dataPackets", engine.dataPackets()).put("repairPackets", engine.repairPackets())
-                .put("rateBitsPerSecond", engine.currentRateBitsPerSecond()));
+    @Override
+    public void progress(long runId, SendProgress p) {
+        publish(base("transfer.progress", runId).put("bytesDone", p.bytesDone()).put("bytesTotal", p.bytesTotal())
+                .put("round", p.round()).put("payloadBytesSent", p.payloadBytesSent())
+                .put("dataPackets", p.dataPackets()).put("repairPackets", p.repairPackets())
+                .put("rateBitsPerSecond", p.rateBitsPerSecond()));
     }
 
-    void result(long runId, String deviceId, ReceiverResult r) {
+    @Override
+    public void result(long runId, String deviceId, ReceiverResult r) {
         JsonObject e = base("transfer.result", runId).put("deviceId", deviceId).put("outcome", switch (r.outcome()) {
             case VERIFIED -> "VERIFIED";
             case DROPPED -> "DROPPED";
@@ -55,7 +55,8 @@ public class TransferEvents {
         publish(e);
     }
 
-    void finished(long runId, boolean ok, String reason) {
+    @Override
+    public void finished(long runId, boolean ok, String reason) {
         publish(base("transfer.finished", runId).put("outcome", ok ? "FINISHED" : "FAILED").put("reason", reason));
     }
 
