@@ -1,5 +1,6 @@
 package dev.imgcast.agent;
 
+import dev.imgcast.registry.client.RegistryException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,7 +29,8 @@ public final class Img implements Runnable {
             return ExitCode.USAGE;
         });
         cli.setExecutionExceptionHandler((e, c, p) -> {
-            if (e instanceof Problem problem) {
+            if (e instanceof Problem || e instanceof RegistryException) {
+                Problem problem = e instanceof RegistryException r ? Problem.of(r) : (Problem) e;
                 c.getErr().println("img: " + problem.getMessage());
                 return problem.exitCode;
             }
@@ -51,6 +53,18 @@ public final class Img implements Runnable {
 
         static Problem usage(String message) {
             return new Problem(ExitCode.USAGE, message);
+        }
+
+        /** What session-service's answer means for img's exit code. */
+        static Problem of(RegistryException e) {
+            int code = switch (e.kind()) {
+                case BAD_REQUEST -> ExitCode.USAGE;
+                case ENROLLMENT_REFUSED, TOKEN_REFUSED -> ExitCode.AUTH;
+                case REFUSED -> ExitCode.REFUSED;
+                case RUN_ENDED -> ExitCode.FAILED;
+                case UNREACHABLE, NOT_A_REGISTRY, SERVER_ERROR -> ExitCode.SERVER;
+            };
+            return new Problem(code, e.getMessage());
         }
     }
 }

@@ -1,10 +1,8 @@
 package dev.imgcast.agent;
 
 import dev.imgcast.protocol.net.GroupAddress;
-import dev.imgcast.protocol.net.NetworkChoice;
-import dev.imgcast.protocol.wire.TransferKeys;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import dev.imgcast.protocol.transfer.NetworkSettings;
+import dev.imgcast.protocol.transfer.TransferDefaults;
 import picocli.CommandLine.Option;
 
 /** Where a standalone transfer happens and how it is authenticated; shared by send and receive. */
@@ -21,11 +19,11 @@ public final class NetworkOptions {
             description = "Multicast group, instead of the one derived from the session name.")
     String group;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "9100",
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "" + TransferDefaults.SESSION_PORT,
             description = "UDP port of the group (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--ttl", paramLabel = "HOPS", defaultValue = "1",
+    @Option(names = "--ttl", paramLabel = "HOPS", defaultValue = "" + TransferDefaults.TTL,
             description = "Multicast TTL (default: ${DEFAULT-VALUE}: this segment only).")
     int ttl;
 
@@ -34,54 +32,23 @@ public final class NetworkOptions {
                     + "which keeps strangers' packets out but is no protection against someone who knows it).")
     String secret;
 
-    /** The per-session key from session-service (img session), instead of one derived from a secret. */
-    byte[] sessionKey;
-
-    /** Checks what the command line alone decides: name, group, port, TTL. */
-    void resolveNames() {
-        GroupAddress.checkName(session);
-        group();
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("--port must be 1..65535, not " + port);
-        }
-        if (ttl < 1 || ttl > 255) {
-            throw new IllegalArgumentException("--ttl must be 1..255, not " + ttl);
+    /** The settings the command line gives; a wrong value is a usage error (exit code 2). */
+    NetworkSettings settings() {
+        try {
+            GroupAddress.checkName(session);
+            return new NetworkSettings(interfaceName, group != null ? NetworkSettings.parseGroup(group)
+                    : GroupAddress.derive(session), port, ttl, NetworkSettings.keyFromSecret(secret, session));
+        } catch (IllegalArgumentException e) {
+            throw Img.Problem.usage(e.getMessage());
         }
     }
 
-    /** Checks the interface too; a problem here is the network's, not the command line's. */
-    NetworkChoice resolve() {
+    /** Checks the interface too; a problem here is the network's (exit code 4), not the command line's. */
+    static void checkInterface(NetworkSettings settings) {
         try {
-            return NetworkChoice.of(interfaceName, group(), port, ttl);
+            settings.resolve();
         } catch (IllegalArgumentException e) {
             throw new Img.Problem(ExitCode.NETWORK, e.getMessage());
         }
-    }
-
-    private InetAddress group() {
-        InetAddress address;
-        if (group != null) {
-            try {
-                address = InetAddress.getByName(group);
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("not an address: " + group);
-            }
-            if (!group.matches("[0-9.]+")) {
-                throw new IllegalArgumentException("give the group as a dotted IPv4 address, not " + group);
-            }
-        } else {
-            address = GroupAddress.derive(session);
-        }
-        if (!address.isMulticastAddress()) {
-            throw new IllegalArgumentException(group + " is not a multicast address (224.0.0.0/4)");
-        }
-        return address;
-    }
-
-    byte[] key() {
-        if (sessionKey != null) {
-            return sessionKey;
-        }
-        return TransferKeys.fromSecret(secret != null ? secret : "session:" + session);
     }
 }

@@ -6,7 +6,9 @@ import java.util.Locale;
 
 /**
  * The progress display: a line redrawn in place on a terminal, a plain line every few seconds
- * otherwise (logs, scripts). Messages are printed on their own lines in both cases.
+ * otherwise (logs, scripts). Messages are printed on their own lines in both cases. The engine's
+ * messages come from its event loop, the progress from the thread waiting for the transfer: the
+ * methods take turns.
  */
 final class Progress {
     private static final long PLAIN_INTERVAL = 5_000_000_000L;
@@ -29,7 +31,7 @@ final class Progress {
         return System.console() != null && System.getenv("IMG_PLAIN") == null;
     }
 
-    void message(String text) {
+    synchronized void message(String text) {
         clearLine();
         out.println(text);
         out.flush();
@@ -38,7 +40,7 @@ final class Progress {
     private String lastVerb = "";
 
     /** Updates the display; call a few times per second. */
-    void update(String verb, long done, long total, String extra) {
+    synchronized void update(String verb, long done, long total, String extra) {
         long now = System.nanoTime();
         if (!verb.equals(lastVerb) || done < lastBytes) {
             // A new phase: its rate starts from zero.
@@ -69,7 +71,7 @@ final class Progress {
         }
     }
 
-    void clearLine() {
+    synchronized void clearLine() {
         if (lineOpen) {
             out.print("\r\033[K");
             lineOpen = false;

@@ -1,0 +1,28 @@
+package dev.imgcast.protocol.transfer;
+
+import java.time.Duration;
+
+/**
+ * How a receiver runs a transfer, checked.
+ *
+ * @param host          how this receiver appears in the sender's report (a device's host name; the JOIN
+ *                      packet carries its first 64 bytes)
+ * @param listenTimeout give up when no sender is heard within this (null: wait forever)
+ * @param senderTimeout give up when the sender falls silent this long during the transfer
+ */
+public record ReceiveSettings(String host, Duration listenTimeout, Duration senderTimeout) {
+    public ReceiveSettings {
+        if (host == null) {
+            host = "";
+        }
+        if (listenTimeout != null && (listenTimeout.isNegative() || listenTimeout.isZero())
+                || senderTimeout == null || senderTimeout.isNegative() || senderTimeout.isZero()) {
+            throw new IllegalArgumentException("timeouts must be positive");
+        }
+    }
+
+    /** A device of a session: the run has started, so the sender is due within the session's listen timeout. */
+    public static ReceiveSettings forSession(String host) {
+        return new ReceiveSettings(host, TransferDefaults.SESSION_LISTEN_TIMEOUT, TransferDefaults.SENDER_TIMEOUT);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.imgcast.protocol.transfer;
+
+import dev.imgcast.protocol.engine.SenderConfig;
+import dev.imgcast.protocol.image.ImageLayout;
+import java.time.Duration;
+
+/**
+ * How a sender runs a transfer, checked: each value in its range, and a rule for when to start.
+ *
+ * @param payloadSize       image bytes per DATA datagram
+ * @param maxBitsPerSecond  the rate on the wire never exceeded
+ * @param blockSize         block size of the manifest
+ * @param expectedReceivers start as soon as this many receivers joined (0: no count)
+ * @param idleStart         start when this passes without a new receiver (null: no such rule), at most a day
+ * @param startTimeout      give up when no receiver joined within this (null: wait forever)
+ * @param receiverTimeout   drop a receiver silent this long
+ * @param maxStalledRounds  drop a receiver that made no progress over this many rounds
+ */
+public record SendSettings(int payloadSize, long maxBitsPerSecond, int blockSize, int expectedReceivers,
+        Duration idleStart, Duration startTimeout, Duration receiverTimeout, int maxStalledRounds) {
+    static final Duration MAX_IDLE_START = Duration.ofDays(1);
+
+    public SendSettings {
+        if (maxBitsPerSecond <= 0) {
+            throw new IllegalArgumentException("the rate must be positive, not " + maxBitsPerSecond);
+        }
+        if (expectedReceivers < 0) {
+            throw new IllegalArgumentException("the number of receivers must not be negative");
+        }
+        if (expectedReceivers > 65535) {
+            throw new IllegalArgumentException("at most 65535 receivers, not " + expectedReceivers);
+        }
+        if (idleStart != null && (idleStart.isNegative() || idleStart.isZero() || idleStart.compareTo(MAX_IDLE_START) > 0)) {
+            throw new IllegalArgumentException("the wait must be between 0 and 86400 seconds");
+        }
+        if (expectedReceivers == 0 && idleStart == null) {
+            throw new IllegalArgumentException("say when to start: a number of receivers, a wait, or both");
+        }
+        if (startTimeout != null && (startTimeout.isNegative() || startTimeout.isZero())
+                || receiverTimeout == null || receiverTimeout.isNegative() || receiverTimeout.isZero()) {
+            throw new IllegalArgumentException("timeouts must be positive");
+        }
+        if (maxStalledRounds < 1) {
+            throw new IllegalArgumentException("max stalled rounds must be at least 1, not " + maxStalledRounds);
+        }
+        new ImageLayout(0, blockSize, payloadSize); // checks payload and block size, says what is wrong
+    }
+
+    /** The defaults for everything but when to start. */
+    public static SendSettings of(int expectedReceivers, Duration idleStart, Duration startTimeout) {
+        return new SendSettings(TransferDefaults.PAYLOAD, TransferDefaults.BITS_PER_SECOND, TransferDefaults.BLOCK_SIZE,
+                expectedReceivers, idleStart, startTimeout, TransferDefaults.RECEIVER_TIMEOUT,
+                TransferDefaults.MAX_STALLED_ROUNDS);
+    }
+
+    /**
+     * A session's sender: it knows how many devices registered, starts when they all joined or
+     * {@link TransferDefaults#SESSION_JOIN_WAIT} passed without a new one, gives up after
+     * {@link TransferDefaults#SESSION_START_TIMEOUT}.
+     */
+    public static SendSettings forSession(int registered, long maxBitsPerSecond, int payloadSize) {
+        return new SendSettings(payloadSize, maxBitsPerSecond, TransferDefaults.BLOCK_SIZE, registered,
+                TransferDefaults.SESSION_JOIN_WAIT, TransferDefaults.SESSION_START_TIMEOUT,
+                TransferDefaults.RECEIVER_TIMEOUT, TransferDefaults.MAX_STALLED_ROUNDS);
+    }
+
+    /** The same settings with another idle start and start timeout (e.g. from a service's configuration). */
+    public SendSettings withStart(Duration idle, Duration timeout) {
+        return new SendSettings(payloadSize, maxBitsPerSecond, blockSize, expectedReceivers, idle, timeout,
+                receiverTimeout, maxStalledRounds);
+    }
+
+    /** The engine's configuration. */
+    public SenderConfig config() {
+        return new SenderConfig(payloadSize, maxBitsPerSecond, expectedReceivers, idleStart, startTimeout,
+                receiverTimeout, maxStalledRounds);
+    }
+}
