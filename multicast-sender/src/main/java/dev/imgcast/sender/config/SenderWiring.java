@@ -2,7 +2,7 @@ package dev.imgcast.sender.config;
 
 import dev.imgcast.sender.service.ImageStoreCache;
 import dev.imgcast.sender.service.Network;
-import dev.imgcast.sender.service.SendSettings;
+import dev.imgcast.sender.service.SenderSettings;
 import dev.imgcast.sender.service.SenderMetrics;
 import dev.imgcast.sender.service.SessionHandler;
 import dev.imgcast.sender.service.TransferReports;
@@ -35,7 +35,7 @@ public class SenderWiring {
     SessionHandler sessionHandler(TransferReports reports, SenderMetrics metrics) {
         return new SessionHandler(new ImageStoreCache(store.url(), store.user(), store.password(), sender.cacheDir()),
                 reports, metrics, vertx, Network.onInterface(sender.networkInterface()),
-                new SendSettings(sender.payload(), sender.rate(), sender.joinWait(), sender.startTimeout(),
+                new SenderSettings(sender.payload(), sender.rate(), sender.joinWait(), sender.startTimeout(),
                         Duration.ofSeconds(2)));
     }
 

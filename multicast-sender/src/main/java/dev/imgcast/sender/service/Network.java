@@ -1,17 +1,19 @@
 package dev.imgcast.sender.service;
 
 import dev.imgcast.protocol.net.NetworkChoice;
-import java.net.InetAddress;
+import dev.imgcast.protocol.transfer.NetworkSettings;
+import dev.imgcast.protocol.transfer.TransferDefaults;
 
-/** Where a run is sent: the socket setup for a session's group and port. */
+/** Where a run is sent: the sockets for a session's group and port. */
 @FunctionalInterface
 public interface Network {
 
-    /** Refuses (IllegalArgumentException) what cannot be sent on. */
-    NetworkChoice choose(InetAddress group, int port);
+    /** Refuses (IllegalArgumentException saying what is wrong) what cannot be sent on. */
+    NetworkChoice choose(String group, int port);
 
     /** Multicast on the named interface of the imaging network. */
     static Network onInterface(String interfaceName) {
-        return (group, port) -> NetworkChoice.of(interfaceName, group, port, 1);
+        return (group, port) -> NetworkChoice.of(interfaceName, NetworkSettings.parseGroup(group), port,
+                TransferDefaults.TTL);
     }
 }

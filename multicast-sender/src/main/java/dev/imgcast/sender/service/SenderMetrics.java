@@ -2,6 +2,7 @@ package dev.imgcast.sender.service;
 
 import dev.imgcast.protocol.engine.ReceiverOutcome;
 import dev.imgcast.protocol.engine.SenderEngine;
+import dev.imgcast.protocol.transfer.TransferStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -98,12 +99,7 @@ public class SenderMetrics {
     }
 
     public void receiver(ReceiverOutcome outcome) {
-        String tag = switch (outcome) {
-            case VERIFIED -> "VERIFIED";
-            case DROPPED -> "DROPPED";
-            default -> "FAILED";
-        };
-        registry.counter("imgcast.sender.receivers", "outcome", tag).increment();
+        registry.counter("imgcast.sender.receivers", "outcome", TransferStatus.of(outcome).name()).increment();
     }
 
     private double currentRate() {

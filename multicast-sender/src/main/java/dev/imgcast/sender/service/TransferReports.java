@@ -1,19 +1,12 @@
 package dev.imgcast.sender.service;
 
-import dev.imgcast.protocol.engine.ReceiverResult;
+import dev.imgcast.events.TransferEvent;
 
-/** What the sender tells session-service about a run: the transfer.* events. */
+/**
+ * Where the sender's transfer.* events go (session-service follows the run by them). Blocking: it
+ * returns when the event is out (confirmed by the broker, or its loss logged).
+ */
+@FunctionalInterface
 public interface TransferReports {
-
-    /** Sending begins from this address (the image is local, the network chosen). */
-    void started(long runId, String senderAddress);
-
-    /** The sender's own progress while sending. */
-    void progress(long runId, SendProgress progress);
-
-    /** One receiver's result, matched to a registered device. */
-    void result(long runId, String deviceId, ReceiverResult result);
-
-    /** The run is over: FINISHED ({@code ok}) or FAILED, with the reason. */
-    void finished(long runId, boolean ok, String reason);
+    void report(TransferEvent event);
 }

@@ -1,22 +1,28 @@
 package dev.imgcast.sender.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.imgcast.events.Envelope;
+import dev.imgcast.events.Event;
+import dev.imgcast.events.ParticipantInfo;
+import dev.imgcast.events.SessionInfo;
+import dev.imgcast.events.SessionOpened;
+import dev.imgcast.events.SessionRunFinished;
+import dev.imgcast.events.SessionStarted;
+import dev.imgcast.events.TransferEvent;
+import dev.imgcast.events.TransferFinished;
+import dev.imgcast.events.TransferProgress;
+import dev.imgcast.events.TransferResult;
+import dev.imgcast.events.TransferStarted;
 import dev.imgcast.protocol.engine.ReceiverEngine;
-import dev.imgcast.protocol.engine.ReceiverOutcome;
-import dev.imgcast.protocol.engine.ReceiverResult;
 import dev.imgcast.protocol.image.Manifest;
 import dev.imgcast.protocol.image.ManifestScanner;
 import dev.imgcast.protocol.image.MemoryImage;
 import dev.imgcast.protocol.net.EngineRunner;
 import dev.imgcast.protocol.net.NetworkChoice;
 import dev.imgcast.protocol.wire.TransferKeys;
-import dev.imgcast.sender.SessionEvent;
-import dev.imgcast.sender.StartedRun;
-import dev.imgcast.sender.StartedRun.Participant;
 import dev.imgcast.sender.service.SessionHandler.Handling;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -108,14 +114,14 @@ class SessionHandlerTest {
     @Test
     void sendsTheImageToTheRegisteredDeviceAndReportsItVerified() throws Exception {
         byte[] image = store("win11", 3);
-        StartedRun run = run("win11", device("d1", "pc-1"));
+        SessionStarted run = run("win11", device("d1", "pc-1"));
         CompletableFuture<ReceiverEngine> receiver = receive(run, image.length, "pc-1");
 
-        assertEquals(Handling.SENT, handler(settings(Duration.ofSeconds(10))).handle(started(run)));
+        assertEquals(Handling.SENT, handler(settings(Duration.ofSeconds(10))).handle(run, false));
 
         assertTrue(receiver.get(10, TimeUnit.SECONDS).verified());
-        assertEquals(List.of("started " + run.runId() + " 127.0.0.1", "result " + run.runId() + " d1 VERIFIED",
-                "finished " + run.runId() + " FINISHED 1 of 1 verified"), reports.withoutProgress());
+        assertEquals(List.of("started " + id(run) + " 127.0.0.1", "result " + id(run) + " d1 VERIFIED",
+                "finished " + id(run) + " FINISHED 1 of 1 verified"), reports.withoutProgress());
         assertEquals(1, meters.counter("imgcast.sender.receivers", "outcome", "VERIFIED").count());
         assertEquals(1, meters.counter("imgcast.sender.transfers", "outcome", "FINISHED").count());
         assertTrue(Files.isRegularFile(cacheDir.resolve(manifest(image).sha256Hex() + ".img")));
@@ -126,9 +132,9 @@ class SessionHandlerTest {
         byte[] image = store("cached", 2);
         SessionHandler handler = handler(settings(Duration.ofSeconds(10)));
         for (int i = 0; i < 2; i++) {
-            StartedRun run = run("cached", device("d1", "pc-1"));
+            SessionStarted run = run("cached", device("d1", "pc-1"));
             CompletableFuture<ReceiverEngine> receiver = receive(run, image.length, "pc-1");
-            assertEquals(Handling.SENT, handler.handle(started(run)));
+            assertEquals(Handling.SENT, handler.handle(run, false));
             assertTrue(receiver.get(10, TimeUnit.SECONDS).verified());
         }
         assertEquals(2, manifestRequests.get());
@@ -138,13 +144,13 @@ class SessionHandlerTest {
     @Test
     void aReceiverThatIsNoParticipantIsNotReportedAsADevice() throws Exception {
         byte[] image = store("stranger", 2);
-        StartedRun run = run("stranger", new Participant("d1", "pc-1", "10.9.9.9", "CLIENT"));
+        SessionStarted run = run("stranger", participant("d1", "pc-1", "10.9.9.9", ParticipantInfo.Role.CLIENT));
         CompletableFuture<ReceiverEngine> receiver = receive(run, image.length, "somebody-else");
 
-        assertEquals(Handling.SENT, handler(settings(Duration.ofSeconds(10))).handle(started(run)));
+        assertEquals(Handling.SENT, handler(settings(Duration.ofSeconds(10))).handle(run, false));
 
         assertTrue(receiver.get(10, TimeUnit.SECONDS).verified());
-        assertEquals(List.of("started " + run.runId() + " 127.0.0.1", "finished " + run.runId() + " FINISHED 0 of 1 verified"),
+        assertEquals(List.of("started " + id(run) + " 127.0.0.1", "finished " + id(run) + " FINISHED 0 of 1 verified"),
                 reports.withoutProgress());
         assertEquals(1, meters.counter("imgcast.sender.receivers", "outcome", "VERIFIED").count());
     }
@@ -153,15 +159,17 @@ class SessionHandlerTest {
     void eventsThatAreNotAnImageRunsStartIgnored() throws Exception {
         store("img", 1);
         SessionHandler handler = handler(settings(Duration.ofSeconds(1)));
-        StartedRun run = run("img", device("d1", "pc-1"));
-        StartedRun masterDevice = new StartedRun(run.runId(), run.name(), "DEVICE", null, run.group(), run.port(),
-                run.key(), run.participants());
+        SessionStarted run = run("img", device("d1", "pc-1"));
+        List<Event> others = List.of(new SessionOpened(Envelope.now(), run.session()),
+                new SessionRunFinished(Envelope.now(), run.session(), 0, run.participants(), 0),
+                new TransferStarted(Envelope.now(), id(run), "10.0.0.1"),
+                run(SessionInfo.SourceKind.DEVICE, null, device("d1", "pc-1")),
+                run(SessionInfo.SourceKind.NONE, null, device("d1", "pc-1")));
 
-        assertEquals(Handling.IGNORED, handler.handle(new SessionEvent("session.opened", 1, run, false)));
-        assertEquals(Handling.IGNORED, handler.handle(new SessionEvent("session.run-finished", 1, run, false)));
-        assertEquals(Handling.IGNORED, handler.handle(new SessionEvent("session.something-new", 1, null, false)));
-        assertEquals(Handling.IGNORED, handler.handle(new SessionEvent(SessionEvent.STARTED, 2, run, false)));
-        assertEquals(Handling.IGNORED, handler.handle(started(masterDevice)));
+        for (Event other : others) {
+            assertEquals(Handling.IGNORED, handler.handle(other, false), other.toString());
+            assertEquals(Handling.IGNORED, handler.handle(other, true), other.toString());
+        }
         assertEquals(List.of(), reports.all());
         assertEquals(0, manifestRequests.get(), "image-store is not asked");
     }
@@ -169,12 +177,12 @@ class SessionHandlerTest {
     @Test
     void aRunDeliveredAgainAfterItsSenderStoppedIsReportedFailedNotSent() throws Exception {
         store("img", 1);
-        StartedRun run = run("img", device("d1", "pc-1"));
+        SessionStarted run = run("img", device("d1", "pc-1"));
 
         assertEquals(Handling.REPORTED_STOPPED, handler(settings(Duration.ofSeconds(1)))
-                .handle(new SessionEvent(SessionEvent.STARTED, 1, run, true)));
+                .handle(run, true));
 
-        assertEquals(List.of("finished " + run.runId() + " FAILED " + SessionHandler.STOPPED_REASON), reports.all());
+        assertEquals(List.of("finished " + id(run) + " FAILED " + SessionHandler.STOPPED_REASON), reports.all());
         assertEquals(0, manifestRequests.get());
     }
 
@@ -182,25 +190,25 @@ class SessionHandlerTest {
     void aRunThisReplicaTookAlreadyIsNotTakenAgain() throws Exception {
         byte[] image = store("twice", 1);
         SessionHandler handler = handler(settings(Duration.ofSeconds(10)));
-        StartedRun run = run("twice", device("d1", "pc-1"));
+        SessionStarted run = run("twice", device("d1", "pc-1"));
         CompletableFuture<ReceiverEngine> receiver = receive(run, image.length, "pc-1");
-        assertEquals(Handling.SENT, handler.handle(started(run)));
+        assertEquals(Handling.SENT, handler.handle(run, false));
         assertTrue(receiver.get(10, TimeUnit.SECONDS).verified());
         int reported = reports.all().size();
 
-        assertEquals(Handling.DUPLICATE, handler.handle(started(run)));
+        assertEquals(Handling.DUPLICATE, handler.handle(run, false));
         // the broker's redelivery of a run this replica has is a duplicate too, not a dead sender
-        assertEquals(Handling.DUPLICATE, handler.handle(new SessionEvent(SessionEvent.STARTED, 1, run, true)));
+        assertEquals(Handling.DUPLICATE, handler.handle(run, true));
         assertEquals(reported, reports.all().size());
     }
 
     @Test
     void anImageTheStoreDoesNotHaveFailsTheRun() throws Exception {
-        StartedRun run = run("missing", device("d1", "pc-1"));
+        SessionStarted run = run("missing", device("d1", "pc-1"));
 
-        assertEquals(Handling.FAILED, handler(settings(Duration.ofSeconds(1))).handle(started(run)));
+        assertEquals(Handling.FAILED, handler(settings(Duration.ofSeconds(1))).handle(run, false));
 
-        assertEquals(List.of("finished " + run.runId() + " FAILED image-store answered 404 for /api/images/missing/manifest"),
+        assertEquals(List.of("finished " + id(run) + " FAILED image-store answered 404 for /api/images/missing/manifest"),
                 reports.all());
     }
 
@@ -210,13 +218,13 @@ class SessionHandlerTest {
         byte[] other = image.clone();
         other[12345] ^= 1;
         corrupted.put("broken", other);
-        StartedRun run = run("broken", device("d1", "pc-1"));
+        SessionStarted run = run("broken", device("d1", "pc-1"));
 
-        assertEquals(Handling.FAILED, handler(settings(Duration.ofSeconds(1))).handle(started(run)));
+        assertEquals(Handling.FAILED, handler(settings(Duration.ofSeconds(1))).handle(run, false));
 
         List<String> all = reports.all();
         assertEquals(1, all.size(), all.toString());
-        assertTrue(all.get(0).startsWith("finished " + run.runId() + " FAILED image broken from image-store has SHA-256 "),
+        assertTrue(all.get(0).startsWith("finished " + id(run) + " FAILED image broken from image-store has SHA-256 "),
                 all.get(0));
         try (var files = Files.list(cacheDir)) {
             assertEquals(List.of(), files.toList(), "nothing is left in the cache");
@@ -226,29 +234,29 @@ class SessionHandlerTest {
     @Test
     void aNetworkThatCannotBeSentOnFailsTheRun() throws Exception {
         store("img", 1);
-        StartedRun run = run("img", device("d1", "pc-1"));
+        SessionStarted run = run("img", device("d1", "pc-1"));
         SessionHandler handler = new SessionHandler(cache(), reports, new SenderMetrics(meters), vertx,
                 Network.onInterface("imgcast-none0"), settings(Duration.ofSeconds(1)));
 
-        assertEquals(Handling.FAILED, handler.handle(started(run)));
+        assertEquals(Handling.FAILED, handler.handle(run, false));
 
         List<String> all = reports.all();
         assertEquals(1, all.size(), all.toString());
-        assertTrue(all.get(0).startsWith("finished " + run.runId() + " FAILED no network interface 'imgcast-none0'"),
+        assertTrue(all.get(0).startsWith("finished " + id(run) + " FAILED no network interface 'imgcast-none0'"),
                 all.get(0));
     }
 
     @Test
     void noReceiverWithinTheStartTimeoutFailsTheRun() throws Exception {
         store("alone", 1);
-        StartedRun run = run("alone", device("d1", "pc-1"));
+        SessionStarted run = run("alone", device("d1", "pc-1"));
 
-        assertEquals(Handling.FAILED, handler(settings(Duration.ofMillis(500))).handle(started(run)));
+        assertEquals(Handling.FAILED, handler(settings(Duration.ofMillis(500))).handle(run, false));
 
         List<String> all = reports.withoutProgress();
         assertEquals(2, all.size(), all.toString());
-        assertEquals("started " + run.runId() + " 127.0.0.1", all.get(0));
-        assertTrue(all.get(1).startsWith("finished " + run.runId() + " FAILED "), all.get(1));
+        assertEquals("started " + id(run) + " 127.0.0.1", all.get(0));
+        assertTrue(all.get(1).startsWith("finished " + id(run) + " FAILED "), all.get(1));
         assertEquals(1, meters.counter("imgcast.sender.transfers", "outcome", "FAILED").count());
     }
 
@@ -256,8 +264,8 @@ class SessionHandlerTest {
     void cancellingAbortsTheRunsInProgressAndRefusesNewOnes() throws Exception {
         store("waiting", 1);
         SessionHandler handler = handler(settings(Duration.ofSeconds(60)));
-        StartedRun run = run("waiting", device("d1", "pc-1"));
-        CompletableFuture<Handling> handled = CompletableFuture.supplyAsync(() -> handler.handle(started(run)));
+        SessionStarted run = run("waiting", device("d1", "pc-1"));
+        CompletableFuture<Handling> handled = CompletableFuture.supplyAsync(() -> handler.handle(run, false));
         for (int i = 0; i < 200 && handler.running() == 0; i++) {
             Thread.sleep(10);
         }
@@ -267,17 +275,17 @@ class SessionHandlerTest {
 
         assertEquals(Handling.FAILED, handled.get(10, TimeUnit.SECONDS));
         assertEquals(0, handler.running());
-        assertEquals(List.of("started " + run.runId() + " 127.0.0.1",
-                "finished " + run.runId() + " FAILED aborted: the multicast-sender is stopping"), reports.withoutProgress());
-        StartedRun next = run("waiting", device("d2", "pc-2"));
-        assertEquals(Handling.FAILED, handler.handle(started(next)));
-        assertEquals("finished " + next.runId() + " FAILED not sent: the multicast-sender is stopping",
+        assertEquals(List.of("started " + id(run) + " 127.0.0.1",
+                "finished " + id(run) + " FAILED aborted: the multicast-sender is stopping"), reports.withoutProgress());
+        SessionStarted next = run("waiting", device("d2", "pc-2"));
+        assertEquals(Handling.FAILED, handler.handle(next, false));
+        assertEquals("finished " + id(next) + " FAILED not sent: the multicast-sender is stopping",
                 reports.all().get(reports.all().size() - 1));
     }
 
     // ------------------------------------------------------------------ the setup
 
-    private SessionHandler handler(SendSettings settings) {
+    private SessionHandler handler(SenderSettings settings) {
         NetworkChoice loopback = loopback();
         return new SessionHandler(cache(), reports, new SenderMetrics(meters), vertx, (group, p) -> loopback, settings);
     }
@@ -286,8 +294,8 @@ class SessionHandlerTest {
         return new ImageStoreCache("http://127.0.0.1:" + store.getAddress().getPort() + "/", "sender", "secret", cacheDir);
     }
 
-    private static SendSettings settings(Duration startTimeout) {
-        return new SendSettings(1400, 2_000_000_000L, Duration.ofSeconds(1), startTimeout, Duration.ofMillis(100));
+    private static SenderSettings settings(Duration startTimeout) {
+        return new SenderSettings(1400, 2_000_000_000L, Duration.ofSeconds(1), startTimeout, Duration.ofMillis(100));
     }
 
     /** Unicast to 127.0.0.1: nothing leaves the host. */
@@ -307,54 +315,58 @@ class SessionHandlerTest {
         return ManifestScanner.scan(new MemoryImage(image), image.length, 1 << 20, null);
     }
 
-    private static Participant device(String deviceId, String hostname) {
-        return new Participant(deviceId, hostname, "10.0.0." + (deviceId.hashCode() & 0x7f), "CLIENT");
+    private static ParticipantInfo device(String deviceId, String hostname) {
+        return participant(deviceId, hostname, "10.0.0." + (deviceId.hashCode() & 0x7f), ParticipantInfo.Role.CLIENT);
     }
 
-    private static StartedRun run(String imageId, Participant... devices) {
-        List<Participant> participants = new ArrayList<>(List.of(devices));
-        participants.add(new Participant("admin-console", "console", "10.0.0.200", "MASTER"));
+    private static ParticipantInfo participant(String deviceId, String hostname, String address, ParticipantInfo.Role role) {
+        return new ParticipantInfo(deviceId.hashCode(), deviceId, hostname, null, address, role, "REGISTERED", null, null);
+    }
+
+    /** session.started of a new run of an image, with these devices and a master console. */
+    private static SessionStarted run(String imageId, ParticipantInfo... devices) {
+        return run(SessionInfo.SourceKind.IMAGE, imageId, devices);
+    }
+
+    private static SessionStarted run(SessionInfo.SourceKind kind, String imageId, ParticipantInfo... devices) {
+        List<ParticipantInfo> participants = new ArrayList<>(List.of(devices));
+        participants.add(participant("admin-console", "console", "10.0.0.200", ParticipantInfo.Role.MASTER));
         long runId = RUN_IDS.incrementAndGet();
-        return new StartedRun(runId, "lab-" + runId, StartedRun.IMAGE, imageId, "239.255.1.1", 9100,
-                Base64.getEncoder().encodeToString(TransferKeys.random()), participants);
+        SessionInfo session = new SessionInfo(runId, "lab-" + runId, 1, "STARTED", "239.255.1.1", 9100, kind, imageId,
+                devices.length, null, null, "all devices registered", null,
+                Base64.getEncoder().encodeToString(TransferKeys.random()));
+        return new SessionStarted(Envelope.now(), session, participants);
     }
 
-    private static SessionEvent started(StartedRun run) {
-        return new SessionEvent(SessionEvent.STARTED, 1, run, false);
+    private static long id(SessionStarted run) {
+        return run.session().runId();
     }
 
     /** A device on loopback: the real receiver engine with the run's key. */
-    private CompletableFuture<ReceiverEngine> receive(StartedRun run, int size, String hostname) {
-        ReceiverEngine engine = new ReceiverEngine(MemoryImage.empty(size), Base64.getDecoder().decode(run.key()), 7,
+    private CompletableFuture<ReceiverEngine> receive(SessionStarted run, int size, String hostname) {
+        ReceiverEngine engine = new ReceiverEngine(MemoryImage.empty(size),
+                Base64.getDecoder().decode(run.session().key()), 7,
                 hostname, 10_000_000_000L, 5_000_000_000L, PooledByteBufAllocator.DEFAULT, line -> { });
         return EngineRunner.runReceiver(vertx, engine, loopback()).map(v -> engine).toCompletionStage()
                 .toCompletableFuture();
     }
 
-    /** What the handler reported, one line per report. */
+    /** What the handler reported, one line per event. */
     static final class Recorded implements TransferReports {
         private final List<String> lines = new ArrayList<>();
 
         @Override
-        public synchronized void started(long runId, String senderAddress) {
-            lines.add("started " + runId + " " + senderAddress);
-        }
-
-        @Override
-        public synchronized void progress(long runId, SendProgress progress) {
-            assertTrue(progress.bytesDone() <= progress.bytesTotal(), progress.toString());
-            lines.add("progress " + runId);
-        }
-
-        @Override
-        public synchronized void result(long runId, String deviceId, ReceiverResult result) {
-            assertFalse(result.outcome() == ReceiverOutcome.PENDING);
-            lines.add("result " + runId + " " + deviceId + " " + result.outcome());
-        }
-
-        @Override
-        public synchronized void finished(long runId, boolean ok, String reason) {
-            lines.add("finished " + runId + " " + (ok ? "FINISHED " : "FAILED ") + reason);
+        public synchronized void report(TransferEvent event) {
+            if (event instanceof TransferStarted e) {
+                lines.add("started " + e.runId() + " " + e.senderAddress());
+            } else if (event instanceof TransferProgress e) {
+                assertTrue(e.deviceId() == null && e.bytesDone() <= e.bytesTotal(), e.toString());
+                lines.add("progress " + e.runId());
+            } else if (event instanceof TransferResult e) {
+                lines.add("result " + e.runId() + " " + e.deviceId() + " " + e.outcome());
+            } else if (event instanceof TransferFinished e) {
+                lines.add("finished " + e.runId() + " " + e.outcome() + " " + e.reason());
+            }
         }
 
         synchronized List<String> all() {
