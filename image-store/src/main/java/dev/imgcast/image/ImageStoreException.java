@@ -19,8 +19,6 @@ public class ImageStoreException extends RuntimeException {
         RANGE_NOT_SATISFIABLE,
         /** session-service could not be reached or answered with an error (capture) */
         REGISTRY_FAILED,
-        /** the request was interrupted (the service is stopping) */
-        INTERRUPTED,
         /** the store itself failed: a disk error, a missing file */
         FAILED
     }

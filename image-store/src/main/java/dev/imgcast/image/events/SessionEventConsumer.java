@@ -1,9 +1,15 @@
 package dev.imgcast.image.events;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imgcast.events.EventCodec;
+import dev.imgcast.events.MalformedEventException;
+import dev.imgcast.events.ParticipantRegistered;
+import dev.imgcast.events.SessionEvent;
+import dev.imgcast.events.SessionInfo;
+import dev.imgcast.events.SessionOpened;
+import dev.imgcast.events.SessionRunFinished;
+import dev.imgcast.events.SessionStarted;
+import dev.imgcast.events.UnknownEventTypeException;
 import dev.imgcast.image.service.ImageUseService;
-import dev.imgcast.protocol.event.EventPayload;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -14,44 +20,36 @@ import org.jboss.logging.Logger;
 
 /**
  * Follows session-service's events (imgcast.session) to know which images live sessions use:
- * a run with an image source holds it from session.opened to session.run-finished.
+ * a run with an image source holds it from session.opened to session.run-finished. An event of a
+ * type this contract does not know is acknowledged and left alone; a malformed one is rejected.
  */
 @ApplicationScoped
 public class SessionEventConsumer {
     private static final Logger LOG = Logger.getLogger(SessionEventConsumer.class);
 
     @Inject
-    ObjectMapper json;
-    @Inject
     ImageUseService uses;
 
     @Incoming("session-events")
     @Blocking
     public CompletionStage<Void> consume(Message<?> message) {
-        JsonNode event;
+        SessionEvent event;
         try {
-            event = json.readTree(EventPayload.bytes(message.getPayload()));
-        } catch (Exception e) {
-            LOG.warnf("session event that is not JSON rejected: %s", e.getMessage());
+            event = EventCodec.decode(message.getPayload(), SessionEvent.class);
+        } catch (UnknownEventTypeException e) {
+            LOG.infof("session event ignored: %s", e.getMessage());
+            return message.ack();
+        } catch (MalformedEventException e) {
+            LOG.warnf("session event rejected: %s", e.getMessage());
             return message.nack(e);
         }
-        String type = event.path("type").asText();
-        JsonNode session = event.path("session");
-        long runId = session.path("runId").asLong(-1);
-        String imageId = session.path("imageId").asText(null);
-        if (runId < 0 || event.path("version").asInt() != 1) {
-            LOG.warnf("session event %s without runId or of an unknown version rejected", type);
-            return message.nack(new IllegalArgumentException("bad session event"));
-        }
-        switch (type) {
-            case "session.opened", "session.started", "session.participant-registered" -> {
-                if (imageId != null) {
-                    uses.inUse(runId, imageId, session.path("name").asText());
-                }
+        SessionInfo session = event.session();
+        if (event instanceof SessionOpened || event instanceof SessionStarted || event instanceof ParticipantRegistered) {
+            if (session.imageId() != null) {
+                uses.inUse(session.runId(), session.imageId(), session.name());
             }
-            case "session.run-finished" -> uses.released(runId);
-            default -> {
-            }
+        } else if (event instanceof SessionRunFinished) {
+            uses.released(session.runId());
         }
         return message.ack();
     }

@@ -17,7 +17,6 @@ public class ErrorMapper {
             case CHECKSUM_MISMATCH -> 422;
             case FAILED -> 500;
             case REGISTRY_FAILED -> 502;
-            case INTERRUPTED -> 503;
         };
     }
 
