@@ -154,7 +154,7 @@ public class ContentRoutes {
     private static boolean admin(RoutingContext ctx) {
         QuarkusHttpUser user = ctx.user() instanceof QuarkusHttpUser q ? q : null;
         if (user == null || !user.getSecurityIdentity().hasRole("admin")) {
-            end(ctx, ErrorBody.of(403, "uploading images needs the admin role"));
+            end(ctx, ErrorMapper.forbidden("uploading images needs the admin role"));
             return false;
         }
         return true;
@@ -166,7 +166,7 @@ public class ContentRoutes {
             return;
         }
         LOG.error("image content request failed", e);
-        end(ctx, ErrorBody.of(500, "internal error: " + e));
+        end(ctx, ErrorMapper.internal(e));
     }
 
     private static void end(RoutingContext ctx, ErrorBody body) {
