@@ -36,12 +36,12 @@ public class SessionStartedConsumer {
         Event event;
         try {
             event = EventCodec.decode(message.getPayload());
-        } catch (UnknownEventTypeException e) {
-            LOG.infof("session event ignored: %s", e.getMessage());
-            return message.ack();
         } catch (MalformedEventException e) {
-            LOG.warnf("session event rejected: %s", e.getMessage());
-            return message.nack(e);
+            // a type this contract does not know is not for this replica; anything else is broken
+            boolean unknownType = e instanceof UnknownEventTypeException;
+            LOG.logf(unknownType ? Logger.Level.INFO : Logger.Level.WARN, "session event %s: %s",
+                    unknownType ? "not for the sender, acknowledged" : "rejected", e.getMessage());
+            return unknownType ? message.ack() : message.nack(e);
         }
         boolean fromBroker = message.getMetadata(IncomingRabbitMQMetadata.class).isPresent();
         boolean redelivered = message.getMetadata(IncomingRabbitMQMetadata.class)
