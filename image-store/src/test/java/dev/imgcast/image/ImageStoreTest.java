@@ -11,6 +11,13 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.imgcast.events.EncodedEvent;
+import dev.imgcast.events.Envelope;
+import dev.imgcast.events.Event;
+import dev.imgcast.events.EventCodec;
+import dev.imgcast.events.SessionInfo;
+import dev.imgcast.events.SessionOpened;
+import dev.imgcast.events.SessionRunFinished;
 import dev.imgcast.protocol.image.Manifest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -176,16 +183,16 @@ class ImageStoreTest {
         String id = id("in-use");
         upload(id, data, sha(data)).then().statusCode(201);
         long runId = System.nanoTime();
-        String session = "{\"runId\":" + runId + ",\"name\":\"lab7\",\"runNo\":1,\"state\":\"OPEN\","
-                + "\"sourceKind\":\"IMAGE\",\"imageId\":\"" + id + "\"}";
-        publish("session.opened", "{\"type\":\"session.opened\",\"version\":1,\"eventId\":\"" + UUID.randomUUID()
-                + "\",\"session\":" + session + "}");
+        SessionInfo session = new SessionInfo(runId, "lab7", 1, "OPEN", "239.192.7.7", 9100, SessionInfo.SourceKind.IMAGE,
+                id, null, null, null, null, null, null);
+        publish(new SessionOpened(Envelope.now(), session));
         awaitInUse(id, true);
         admin().delete("/api/images/{id}", id).then().statusCode(409)
                 .body("message", equalTo("image " + id + " is in use by session lab7 (run " + runId
                         + "); cancel or finish the session first"));
-        publish("session.run-finished", "{\"type\":\"session.run-finished\",\"version\":1,\"eventId\":\""
-                + UUID.randomUUID() + "\",\"session\":" + session.replace("OPEN", "FINISHED") + "}");
+        SessionInfo finished = new SessionInfo(runId, "lab7", 1, "FINISHED", "239.192.7.7", 9100,
+                SessionInfo.SourceKind.IMAGE, id, null, null, null, null, "cancelled", null);
+        publish(new SessionRunFinished(Envelope.now(), finished, 0, List.of(), 0));
         awaitInUse(id, false);
         admin().delete("/api/images/{id}", id).then().statusCode(204);
         admin().get("/api/images/{id}", id).then().statusCode(404);
@@ -204,13 +211,14 @@ class ImageStoreTest {
         throw new AssertionError("image " + id + " never became " + (inUse ? "used" : "free"));
     }
 
-    private static void publish(String routingKey, String body) throws Exception {
+    private static void publish(Event event) throws Exception {
+        EncodedEvent encoded = EventCodec.encode(event);
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");
         try (Connection c = factory.newConnection("image-store-test"); Channel ch = c.createChannel()) {
             ch.exchangeDeclare("imgcast.session", "topic", true);
-            ch.basicPublish("imgcast.session", routingKey, new AMQP.BasicProperties.Builder()
-                    .contentType("application/json").build(), body.getBytes(StandardCharsets.UTF_8));
+            ch.basicPublish("imgcast.session", encoded.type().routingKey(), new AMQP.BasicProperties.Builder()
+                    .contentType("application/json").build(), encoded.json().getBytes(StandardCharsets.UTF_8));
         }
     }
 

@@ -35,9 +35,18 @@ public final class SendTransfer {
      */
     public SendTransfer(NetworkSettings network, SendSettings settings, Manifest manifest, BlockSource source,
             Consumer<String> log) {
-        this.network = network.resolve();
+        this(network.resolve(), network.key(), settings, manifest, source, log);
+    }
+
+    /**
+     * Sets up the engine on sockets already chosen, e.g. unicast to 127.0.0.1 on the loopback
+     * interface (as {@code LoopbackWarmup} does), where tests run a whole transfer inside one host.
+     */
+    public SendTransfer(NetworkChoice network, byte[] key, SendSettings settings, Manifest manifest, BlockSource source,
+            Consumer<String> log) {
+        this.network = network;
         this.manifest = manifest;
-        this.engine = new SenderEngine(manifest, source, settings.config(), network.key(), RANDOM.nextInt(),
+        this.engine = new SenderEngine(manifest, source, settings.config(), key, RANDOM.nextInt(),
                 PooledByteBufAllocator.DEFAULT, log);
     }
 

@@ -1,11 +1,11 @@
-package dev.imgcast.sender;
+package dev.imgcast.sender.service;
 
 import dev.imgcast.protocol.engine.ReceiverOutcome;
 import dev.imgcast.protocol.engine.SenderEngine;
+import dev.imgcast.protocol.transfer.TransferStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
@@ -28,8 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class SenderMetrics {
-    @Inject
-    MeterRegistry registry;
+    private MeterRegistry registry;
 
     private final Map<Long, Running> running = new ConcurrentHashMap<>();
     private volatile double lastRepairRatio;
@@ -49,8 +48,9 @@ public class SenderMetrics {
         }
     }
 
-    @PostConstruct
-    void register() {
+    @Inject
+    public SenderMetrics(MeterRegistry registry) {
+        this.registry = registry;
         payloadBytes = Counter.builder("imgcast.sender.payload.bytes").baseUnit("bytes")
                 .description("Image bytes multicast, first pass and repairs").register(registry);
         firstPackets = Counter.builder("imgcast.sender.packets").tag("kind", "first")
@@ -66,12 +66,12 @@ public class SenderMetrics {
                 .register(registry);
     }
 
-    void started(long runId, SenderEngine engine) {
+    public void started(long runId, SenderEngine engine) {
         running.put(runId, new Running(engine));
     }
 
     /** Adds what the engine sent since the last call. */
-    void update(long runId) {
+    public void update(long runId) {
         Running r = running.get(runId);
         if (r == null) {
             return;
@@ -89,7 +89,7 @@ public class SenderMetrics {
         }
     }
 
-    void ended(long runId, boolean ok) {
+    public void ended(long runId, boolean ok) {
         update(runId);
         Running r = running.remove(runId);
         if (r != null && r.engine.dataPackets() > 0) {
@@ -98,13 +98,8 @@ public class SenderMetrics {
         registry.counter("imgcast.sender.transfers", "outcome", ok ? "FINISHED" : "FAILED").increment();
     }
 
-    void receiver(ReceiverOutcome outcome) {
-        String tag = switch (outcome) {
-            case VERIFIED -> "VERIFIED";
-            case DROPPED -> "DROPPED";
-            default -> "FAILED";
-        };
-        registry.counter("imgcast.sender.receivers", "outcome", tag).increment();
+    public void receiver(ReceiverOutcome outcome) {
+        registry.counter("imgcast.sender.receivers", "outcome", TransferStatus.of(outcome).name()).increment();
     }
 
     private double currentRate() {

@@ -1,11 +1,13 @@
-package dev.imgcast.image;
+package dev.imgcast.image.model;
 
+import dev.imgcast.image.ImageView;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
 
 /** A stored image (or one being uploaded). */
 @Entity
@@ -33,4 +35,10 @@ public class StoredImage extends PanacheEntityBase {
     public Instant createdAt;
     @Column(name = "stored_at")
     public Instant storedAt;
+
+    /** What the API shows of this image, with the live session runs that use it. */
+    public ImageView view(List<String> inUseBy) {
+        return new ImageView(id, sizeBytes == null ? 0 : sizeBytes, blockSize, blockCount == null ? 0 : blockCount,
+                zeroBlocks == null ? 0 : zeroBlocks, sha256, storedAt, inUseBy);
+    }
 }

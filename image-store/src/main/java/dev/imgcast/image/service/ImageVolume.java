@@ -1,17 +1,19 @@
-package dev.imgcast.image;
+package dev.imgcast.image.service;
 
+import dev.imgcast.image.ImageIds;
+import dev.imgcast.image.config.VolumeConfig;
+import dev.imgcast.image.model.StoredImage;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,11 +23,9 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ImageVolume {
     private static final Logger LOG = Logger.getLogger(ImageVolume.class);
-    /** Image ids: safe as file names, in URLs and in logs. */
-    public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
-    @ConfigProperty(name = "imgcast.images.dir", defaultValue = "data/images")
-    Path dir;
+    @Inject
+    VolumeConfig config;
 
     /**
      * An upload that was running when the service stopped cannot be continued: its partial file
@@ -48,23 +48,15 @@ public class ImageVolume {
         }
     }
 
-    public static String checkId(String id) {
-        if (id == null || !ID.matcher(id).matches()) {
-            throw new ApiException(400, "invalid image id '" + id + "': 1 to 128 letters, digits, '.', '_' or '-', "
-                    + "starting with a letter or digit");
-        }
-        return id;
-    }
-
     public Path file(String id) {
-        return dir.resolve(checkId(id) + ".img");
+        return config.dir().resolve(ImageIds.check(id) + ".img");
     }
 
     public Path incoming() {
-        return dir.resolve(".incoming");
+        return config.dir().resolve(".incoming");
     }
 
     public Path newIncoming(String id) {
-        return incoming().resolve(checkId(id) + "." + UUID.randomUUID() + ".part");
+        return incoming().resolve(ImageIds.check(id) + "." + UUID.randomUUID() + ".part");
     }
 }

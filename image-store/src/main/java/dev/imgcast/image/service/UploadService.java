@@ -1,9 +1,20 @@
-package dev.imgcast.image;
+package dev.imgcast.image.service;
 
+import static dev.imgcast.image.ImageStoreException.Kind.CHECKSUM_MISMATCH;
+import static dev.imgcast.image.ImageStoreException.Kind.CONFLICT;
+import static dev.imgcast.image.ImageStoreException.Kind.FAILED;
+import static dev.imgcast.image.ImageStoreException.Kind.INVALID;
+
+import dev.imgcast.image.ImageChanged;
+import dev.imgcast.image.ImageIds;
+import dev.imgcast.image.ImageStoreException;
+import dev.imgcast.image.ImageView;
+import dev.imgcast.image.model.StoredImage;
 import dev.imgcast.protocol.image.Manifest;
 import dev.imgcast.protocol.image.ManifestScanner;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -17,32 +28,37 @@ import java.util.Locale;
 import org.hibernate.exception.ConstraintViolationException;
 import org.jboss.logging.Logger;
 
-/** What happens to images, on the database and the volume; blocking, called from workers. */
+/**
+ * Storing an image: the id is claimed, the bytes arrive in a part file (streamed by the REST
+ * layer, or received by a capture), the manifest is built and the SHA-256 checked, and only then
+ * the file is moved into place. Blocking, called from workers.
+ */
 @ApplicationScoped
-public class Images {
-    private static final Logger LOG = Logger.getLogger(Images.class);
+public class UploadService {
+    private static final Logger LOG = Logger.getLogger(UploadService.class);
+    public static final int DEFAULT_BLOCK = 1024 * 1024;
     static final int MIN_BLOCK = 64 * 1024;
     static final int MAX_BLOCK = 64 * 1024 * 1024;
 
     @Inject
     ImageVolume volume;
     @Inject
-    ImageEvents events;
+    Event<ImageChanged> events;
 
     /** Claims the id for an upload: refused if the image exists or another upload of it runs. */
     public void beginUpload(String id, String declaredSha, int blockSize) {
-        ImageVolume.checkId(id);
+        ImageIds.check(id);
         if (declaredSha == null || !declaredSha.toLowerCase(Locale.ROOT).matches("[0-9a-f]{64}")) {
-            throw new ApiException(400, "header X-Imgcast-Sha256 must give the SHA-256 of the image (64 hex digits)");
+            throw new ImageStoreException(INVALID, "header X-Imgcast-Sha256 must give the SHA-256 of the image (64 hex digits)");
         }
         if (blockSize < MIN_BLOCK || blockSize > MAX_BLOCK || Integer.bitCount(blockSize) != 1) {
-            throw new ApiException(400, "blockSize must be a power of two from 64 KiB to 64 MiB, not " + blockSize);
+            throw new ImageStoreException(INVALID, "blockSize must be a power of two from 64 KiB to 64 MiB, not " + blockSize);
         }
         try {
             QuarkusTransaction.requiringNew().run(() -> {
                 StoredImage existing = StoredImage.findById(id);
                 if (existing != null) {
-                    throw new ApiException(409, StoredImage.READY.equals(existing.state)
+                    throw new ImageStoreException(CONFLICT, StoredImage.READY.equals(existing.state)
                             ? "image " + id + " exists; delete it first or choose another id"
                             : "an upload of " + id + " is in progress");
                 }
@@ -56,7 +72,7 @@ public class Images {
             });
         } catch (RuntimeException e) {
             if (cause(e, ConstraintViolationException.class) != null) {
-                throw new ApiException(409, "an upload of " + id + " is in progress");
+                throw new ImageStoreException(CONFLICT, "an upload of " + id + " is in progress");
             }
             throw e;
         }
@@ -64,7 +80,7 @@ public class Images {
 
     /** Claims the id for a capture: the SHA-256 is known only when the stream is verified. */
     public void beginCapture(String id) {
-        beginUpload(id, "0".repeat(64), 1 << 20);
+        beginUpload(id, "0".repeat(64), DEFAULT_BLOCK);
     }
 
     /**
@@ -87,15 +103,15 @@ public class Images {
             Manifest manifest;
             long size = Files.size(part);
             if (size == 0) {
-                throw new ApiException(400, "the upload of " + id + " is empty");
+                throw new ImageStoreException(INVALID, "the upload of " + id + " is empty");
             }
             try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ)) {
                 manifest = ManifestScanner.scan((offset, into) -> ManifestScanner.readFully(channel, into, offset), size,
                         claimed.blockSize, done -> { });
             }
             if (!manifest.sha256Hex().equals(claimed.declaredSha256)) {
-                throw new ApiException(422, "SHA-256 mismatch: the upload of " + id + " has " + manifest.sha256Hex()
-                        + ", the client declared " + claimed.declaredSha256 + "; nothing was stored");
+                throw new ImageStoreException(CHECKSUM_MISMATCH, "SHA-256 mismatch: the upload of " + id + " has "
+                        + manifest.sha256Hex() + ", the client declared " + claimed.declaredSha256 + "; nothing was stored");
             }
             Files.move(part, volume.file(id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             ImageView view = QuarkusTransaction.requiringNew().call(() -> {
@@ -107,14 +123,14 @@ public class Images {
                 image.sha256 = manifest.sha256Hex();
                 image.manifest = manifest.serialize();
                 image.storedAt = Instant.now();
-                return ImageView.of(image, List.of());
+                return image.view(List.of());
             });
             LOG.infof("image %s stored: %d bytes, SHA-256 %s", id, size, view.sha256());
-            events.stored(view);
+            events.fire(new ImageChanged(ImageChanged.Change.STORED, view));
             return view;
         } catch (IOException e) {
             abandonUpload(id, part);
-            throw new ApiException(500, "storing " + id + " failed: " + e.getMessage());
+            throw new ImageStoreException(FAILED, "storing " + id + " failed: " + e.getMessage());
         } catch (RuntimeException e) {
             abandonUpload(id, part);
             throw e;
@@ -130,54 +146,6 @@ public class Images {
         }
         QuarkusTransaction.requiringNew().run(() -> StoredImage.delete("id = ?1 and state = ?2", id,
                 StoredImage.UPLOADING));
-    }
-
-    public ImageView view(String id) {
-        ImageVolume.checkId(id);
-        return QuarkusTransaction.requiringNew().call(() -> {
-            StoredImage image = StoredImage.findById(id);
-            if (image == null || !StoredImage.READY.equals(image.state)) {
-                throw new ApiException(404, image == null ? "no image " + id : "image " + id + " is still uploading");
-            }
-            return ImageView.of(image, ImageUse.<ImageUse>list("imageId", id).stream()
-                    .map(u -> u.sessionName + " (run " + u.runId + ")").toList());
-        });
-    }
-
-    public List<ImageView> list() {
-        return QuarkusTransaction.requiringNew().call(() -> StoredImage.<StoredImage>list("state = ?1 order by id",
-                StoredImage.READY).stream().map(i -> ImageView.of(i, List.of())).toList());
-    }
-
-    public byte[] manifest(String id) {
-        ImageView view = view(id);
-        return QuarkusTransaction.requiringNew().call(() -> StoredImage.<StoredImage>findById(view.id()).manifest);
-    }
-
-    /** Deletes an image no live session uses: row first, then the file. */
-    public void delete(String id) {
-        ImageVolume.checkId(id);
-        ImageView view = QuarkusTransaction.requiringNew().call(() -> {
-            StoredImage image = StoredImage.findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-            if (image == null || !StoredImage.READY.equals(image.state)) {
-                throw new ApiException(404, "no image " + id);
-            }
-            List<String> users = ImageUse.<ImageUse>list("imageId", id).stream()
-                    .map(u -> "session " + u.sessionName + " (run " + u.runId + ")").toList();
-            if (!users.isEmpty()) {
-                throw new ApiException(409, "image " + id + " is in use by " + String.join(", ", users)
-                        + "; cancel or finish the session first");
-            }
-            ImageView v = ImageView.of(image, List.of());
-            image.delete();
-            return v;
-        });
-        try {
-            Files.deleteIfExists(volume.file(id));
-        } catch (IOException e) {
-            LOG.warnf("image %s deleted, but its file could not be removed: %s", id, e.getMessage());
-        }
-        events.deleted(view);
     }
 
     private static <X extends Throwable> X cause(Throwable t, Class<X> type) {

@@ -1,11 +1,22 @@
-package dev.imgcast.image;
+package dev.imgcast.image.rest;
 
+import static dev.imgcast.image.ImageStoreException.Kind.FAILED;
+import static dev.imgcast.image.ImageStoreException.Kind.INVALID;
+import static dev.imgcast.image.ImageStoreException.Kind.RANGE_NOT_SATISFIABLE;
+
+
+import dev.imgcast.image.ImageIds;
+import dev.imgcast.image.ImageStoreException;
+import dev.imgcast.image.service.CatalogueService;
+import dev.imgcast.image.service.ImageVolume;
+import dev.imgcast.image.service.UploadService;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,10 +42,11 @@ import org.jboss.logging.Logger;
 public class ContentRoutes {
     private static final Logger LOG = Logger.getLogger(ContentRoutes.class);
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
-    static final int DEFAULT_BLOCK = 1024 * 1024;
 
     @Inject
-    Images images;
+    UploadService uploads;
+    @Inject
+    CatalogueService catalogue;
     @Inject
     ImageVolume volume;
     @Inject
@@ -57,14 +69,14 @@ public class ContentRoutes {
         int blockSize;
         try {
             String b = request.getParam("blockSize");
-            blockSize = b == null ? DEFAULT_BLOCK : Integer.parseInt(b);
+            blockSize = b == null ? UploadService.DEFAULT_BLOCK : Integer.parseInt(b);
         } catch (NumberFormatException e) {
-            fail(ctx, new ApiException(400, "blockSize must be a number of bytes"));
+            fail(ctx, new ImageStoreException(INVALID, "blockSize must be a number of bytes"));
             return;
         }
-        Path part = volume.newIncoming(id.matches(ImageVolume.ID.pattern()) ? id : "x");
+        Path part = volume.newIncoming(ImageIds.valid(id) ? id : "x");
         vertx.<Void>executeBlocking(() -> {
-            images.beginUpload(id, sha, blockSize);
+            uploads.beginUpload(id, sha, blockSize);
             return null;
         }, false).compose(v -> vertx.fileSystem().open(part.toString(), new OpenOptions().setWrite(true)
                 .setCreateNew(true))).onSuccess(file -> receive(ctx, id, part, file)).onFailure(e -> fail(ctx, e));
@@ -72,30 +84,29 @@ public class ContentRoutes {
 
     private void receive(RoutingContext ctx, String id, Path part, AsyncFile file) {
         long started = System.nanoTime();
-        ctx.request().pipeTo(file).compose(v -> vertx.executeBlocking(() -> images.finishUpload(id, part), false))
+        ctx.request().pipeTo(file).compose(v -> vertx.executeBlocking(() -> uploads.finishUpload(id, part), false))
                 .onSuccess(view -> {
                     LOG.infof("upload of %s: %d bytes in %.1f s", id, view.size(), (System.nanoTime() - started) / 1e9);
                     ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-                            .putHeader("Location", "/api/images/" + id).end(io.vertx.core.json.JsonObject.mapFrom(view)
-                                    .encode());
+                            .putHeader("Location", "/api/images/" + id).end(JsonObject.mapFrom(view).encode());
                 })
                 .onFailure(e -> {
                     // the connection broke, the disk filled, or the checksum did not match
                     vertx.executeBlocking(() -> {
-                        images.abandonUpload(id, part);
+                        uploads.abandonUpload(id, part);
                         return null;
                     }, false);
-                    fail(ctx, e instanceof ApiException ? e : new ApiException(400, "the upload of " + id
+                    fail(ctx, e instanceof ImageStoreException ? e : new ImageStoreException(INVALID, "the upload of " + id
                             + " did not complete (" + e.getMessage() + "); nothing was stored, start it again"));
                 });
     }
 
     private void download(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        vertx.executeBlocking(() -> images.view(id), false).onFailure(e -> fail(ctx, e)).onSuccess(view -> {
+        vertx.executeBlocking(() -> catalogue.view(id), false).onFailure(e -> fail(ctx, e)).onSuccess(view -> {
             Path file = volume.file(id);
             if (!Files.isRegularFile(file)) {
-                fail(ctx, new ApiException(500, "image " + id + " is registered but its file is missing"));
+                fail(ctx, new ImageStoreException(FAILED, "image " + id + " is registered but its file is missing"));
                 return;
             }
             long size = view.size();
@@ -136,25 +147,29 @@ public class ContentRoutes {
 
     private static void rangeFail(RoutingContext ctx, long size, String what) {
         ctx.response().putHeader("Content-Range", "bytes */" + size);
-        fail(ctx, new ApiException(416, "unsatisfiable range: " + what));
+        fail(ctx, new ImageStoreException(RANGE_NOT_SATISFIABLE, "unsatisfiable range: " + what));
     }
 
     /** Uploads are for admins; Quarkus's permission policy has authenticated the user already. */
     private static boolean admin(RoutingContext ctx) {
         QuarkusHttpUser user = ctx.user() instanceof QuarkusHttpUser q ? q : null;
         if (user == null || !user.getSecurityIdentity().hasRole("admin")) {
-            fail(ctx, new ApiException(403, "uploading images needs the admin role"));
+            end(ctx, ErrorMapper.forbidden("uploading images needs the admin role"));
             return false;
         }
         return true;
     }
 
     static void fail(RoutingContext ctx, Throwable e) {
-        ApiException api = e instanceof ApiException a ? a : null;
-        int status = api != null ? api.status() : 500;
-        if (api == null) {
-            LOG.error("image content request failed", e);
+        if (e instanceof ImageStoreException refused) {
+            end(ctx, ErrorMapper.body(refused));
+            return;
         }
+        LOG.error("image content request failed", e);
+        end(ctx, ErrorMapper.internal(e));
+    }
+
+    private static void end(RoutingContext ctx, ErrorBody body) {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
             return;
@@ -163,8 +178,8 @@ public class ContentRoutes {
             ctx.request().connection().close();
             return;
         }
-        response.setStatusCode(status).putHeader("Content-Type", "application/json")
+        response.setStatusCode(body.status()).putHeader("Content-Type", "application/json")
                 .putHeader("Connection", "close")
-                .end(ApiException.body(status, api != null ? api.getMessage() : "internal error: " + e).encode());
+                .end(JsonObject.mapFrom(body).encode());
     }
 }

@@ -1,6 +1,14 @@
-package dev.imgcast.image;
+package dev.imgcast.image.rest;
 
+import static dev.imgcast.image.ImageStoreException.Kind.INVALID;
+
+import dev.imgcast.image.ImageStoreException;
+import dev.imgcast.image.ImageView;
+import dev.imgcast.image.service.CaptureService;
+import dev.imgcast.image.service.CatalogueService;
+import dev.imgcast.image.service.DeletionService;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -12,32 +20,33 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Image metadata. The bytes themselves: {@code PUT/GET /api/images/{id}/content}
- * ({@link ContentRoutes}).
+ * Image metadata, capture and deletion: HTTP translated to the use cases in {@code service/}.
+ * The bytes themselves: {@code PUT/GET /api/images/{id}/content} ({@link ContentRoutes}).
  */
 @Path("/api/images")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "images")
 public class ImageResource {
     @Inject
-    Images images;
+    CatalogueService catalogue;
     @Inject
-    Capture capture;
+    DeletionService deletion;
+    @Inject
+    CaptureService capture;
 
     @GET
     @Operation(summary = "Stored images")
     public List<ImageView> list() {
-        return images.list();
+        return catalogue.list();
     }
 
     @GET
     @Path("{id}")
     @Operation(summary = "One image: size, block size, blocks, zero blocks, SHA-256, the sessions using it")
     public ImageView show(@PathParam("id") String id) {
-        return images.view(id);
+        return catalogue.view(id);
     }
 
     @GET
@@ -46,19 +55,16 @@ public class ImageResource {
     @Operation(summary = "The manifest as the data plane sends it (protocol/README.md): "
             + "size, block size, SHA-256, per-block CRC32C, zero-block map")
     public byte[] manifest(@PathParam("id") String id) {
-        return images.manifest(id);
-    }
-
-    public record CaptureRequest(String session) {
+        return catalogue.manifest(id);
     }
 
     @POST
     @Path("{id}/capture")
-    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Capture a live session as a new image: join it as one more device and store what the master sends")
     public Response capture(@PathParam("id") String id, CaptureRequest request) {
         if (request == null || request.session() == null) {
-            throw new ApiException(400, "say which session to capture: {\"session\": \"NAME\"}");
+            throw new ImageStoreException(INVALID, "say which session to capture: {\"session\": \"NAME\"}");
         }
         return Response.accepted(capture.start(id, request.session())).build();
     }
@@ -67,13 +73,7 @@ public class ImageResource {
     @Path("{id}")
     @Operation(summary = "Delete an image (refused while a session uses it)")
     public Response delete(@PathParam("id") String id) {
-        images.delete(id);
+        deletion.delete(id);
         return Response.noContent().build();
-    }
-
-    @ServerExceptionMapper
-    public Response refused(ApiException e) {
-        return Response.status(e.status()).type(MediaType.APPLICATION_JSON)
-                .entity(ApiException.body(e.status(), e.getMessage()).encode()).build();
     }
 }

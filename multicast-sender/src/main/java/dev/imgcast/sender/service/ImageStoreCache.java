@@ -1,7 +1,6 @@
-package dev.imgcast.sender;
+package dev.imgcast.sender.service;
 
 import dev.imgcast.protocol.image.Manifest;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +17,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,31 +24,31 @@ import org.jboss.logging.Logger;
  * access, so the sender reads a local file. The download is streamed and its SHA-256 checked
  * against the manifest before it is used.
  */
-@ApplicationScoped
-public class ImageSource {
-    private static final Logger LOG = Logger.getLogger(ImageSource.class);
+public class ImageStoreCache implements ImageSource {
+    private static final Logger LOG = Logger.getLogger(ImageStoreCache.class);
 
-    @ConfigProperty(name = "imgcast.image-store.url")
-    String storeUrl;
-    @ConfigProperty(name = "imgcast.image-store.user", defaultValue = "sender")
-    String user;
-    @ConfigProperty(name = "imgcast.image-store.password")
-    String password;
-    @ConfigProperty(name = "imgcast.sender.cache-dir", defaultValue = "data/sender-cache")
-    Path cache;
-
+    private final String storeUrl;
+    private final String user;
+    private final String password;
+    private final Path cache;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    public record Local(Manifest manifest, Path file) {
+    /** image-store at {@code storeUrl}, read as {@code user}; the local copies in {@code cache}. */
+    public ImageStoreCache(String storeUrl, String user, String password, Path cache) {
+        this.storeUrl = storeUrl;
+        this.user = user;
+        this.password = password;
+        this.cache = cache;
     }
 
-    public synchronized Local fetch(String imageId) throws IOException, InterruptedException {
+    @Override
+    public synchronized LocalImage fetch(String imageId) throws IOException, InterruptedException {
         Manifest manifest = Manifest.parse(get("/api/images/" + imageId + "/manifest", HttpResponse.BodyHandlers
                 .ofByteArray()));
         Files.createDirectories(cache);
         Path file = cache.resolve(manifest.sha256Hex() + ".img");
         if (Files.isRegularFile(file) && Files.size(file) == manifest.imageSize()) {
-            return new Local(manifest, file);
+            return new LocalImage(manifest, file);
         }
         Path part = cache.resolve(manifest.sha256Hex() + ".part");
         MessageDigest digest;
@@ -73,7 +71,7 @@ public class ImageSource {
         Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         LOG.infof("image %s fetched from image-store (%d bytes, %.1f s)", imageId, Files.size(file),
                 (System.nanoTime() - started) / 1e9);
-        return new Local(manifest, file);
+        return new LocalImage(manifest, file);
     }
 
     private <T> T get(String path, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {

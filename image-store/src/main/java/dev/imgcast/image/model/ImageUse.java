@@ -1,4 +1,4 @@
-package dev.imgcast.image;
+package dev.imgcast.image.model;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
