@@ -1,5 +1,6 @@
 package dev.imgcast.image.config;
 
+import dev.imgcast.registry.client.RegistryApi;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -12,7 +13,7 @@ import java.util.Optional;
  */
 @ConfigMapping(prefix = "imgcast.session-service")
 public interface RegistryConfig {
-    @WithDefault("http://127.0.0.1:8081")
+    @WithDefault("http://127.0.0.1:" + RegistryApi.DEFAULT_PORT)
     String url();
 
     /** the same token the devices use; empty: no capture */

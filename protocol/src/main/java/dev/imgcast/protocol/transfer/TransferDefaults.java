@@ -9,6 +9,8 @@ import java.time.Duration;
 public final class TransferDefaults {
     /** The UDP port of a session's group (session-service hands it out; img send/receive default to it). */
     public static final int SESSION_PORT = 9100;
+    /** The same, for configuration defaults that need text. */
+    public static final String SESSION_PORT_TEXT = "" + SESSION_PORT;
     /** Multicast TTL: this segment only. */
     public static final int TTL = 1;
     /** Image bytes per DATA datagram: fits a 1500-byte MTU. */

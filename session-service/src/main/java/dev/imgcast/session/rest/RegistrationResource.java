@@ -1,5 +1,6 @@
 package dev.imgcast.session.rest;
 
+import dev.imgcast.registry.client.RegistryApi;
 import dev.imgcast.session.domain.DeviceView;
 import dev.imgcast.session.domain.MissingCredentialsException;
 import dev.imgcast.session.domain.NotPermittedException;
@@ -32,8 +33,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @PermitAll
 @Tag(name = "devices")
 public class RegistrationResource {
-    public static final String ENROLLMENT = "X-Imgcast-Enrollment-Token";
-    public static final String PARTICIPANT = "X-Imgcast-Participant-Token";
+    public static final String ENROLLMENT = RegistryApi.ENROLLMENT_HEADER;
+    public static final String PARTICIPANT = RegistryApi.PARTICIPANT_HEADER;
 
     @Inject
     DeviceService devices;

@@ -1,5 +1,6 @@
 package dev.imgcast.session.service;
 
+import dev.imgcast.protocol.transfer.TransferDefaults;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import java.time.Duration;
 @ConfigMapping(prefix = "imgcast.session")
 public interface SessionConfig {
     /** The UDP port given to every session. */
-    @WithDefault("9100")
+    @WithDefault(TransferDefaults.SESSION_PORT_TEXT)
     int port();
 
     /** How long results may come in after the sender finished, before the rest are dropped. */
