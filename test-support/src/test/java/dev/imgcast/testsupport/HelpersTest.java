@@ -42,6 +42,15 @@ class HelpersTest {
     }
 
     @Test
+    void aWaitForAValueReturnsItOrFailsWithTheLastOneSeen() throws Exception {
+        AtomicInteger n = new AtomicInteger();
+        assertEquals(4, Waits.until(5, n::incrementAndGet, v -> v > 3, last -> "never"));
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> Waits.until(1, () -> "OPEN", "FINISHED"::equals, last -> "still " + last));
+        assertEquals("still OPEN", e.getMessage());
+    }
+
+    @Test
     void testImagesAreTheSameForTheSameSeed() throws Exception {
         Path a = Images.mixed(work.resolve("a.img"), 4, 7);
         Path b = Images.mixed(work.resolve("b.img"), 4, 7);
