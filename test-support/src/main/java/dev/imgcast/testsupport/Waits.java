@@ -36,11 +36,13 @@ public final class Waits {
             throws Exception {
         AtomicReference<T> last = new AtomicReference<>();
         try {
-            return upToSeconds(seconds).until(() -> {
+            // the boolean form: Awaitility's (value, predicate) form never accepts a null value
+            upToSeconds(seconds).until(() -> {
                 T v = value.call();
                 last.set(v);
-                return v;
-            }, done::test);
+                return done.test(v);
+            });
+            return last.get();
         } catch (ConditionTimeoutException e) {
             throw new AssertionError(failure.message(last.get()), e);
         }

@@ -48,6 +48,7 @@ class HelpersTest {
         AssertionError e = assertThrows(AssertionError.class,
                 () -> Waits.until(1, () -> "OPEN", "FINISHED"::equals, last -> "still " + last));
         assertEquals("still OPEN", e.getMessage());
+        assertNull(Waits.until(1, () -> null, v -> v == null, last -> "a null value is a value"));
     }
 
     @Test
