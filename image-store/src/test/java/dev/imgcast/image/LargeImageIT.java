@@ -58,7 +58,8 @@ class LargeImageIT {
                 "mp.messaging.incoming.session-events.queue.name=image-store-it.session",
                 "mp.messaging.incoming.session-events.queue.auto-delete=true")
                 .log(log).readyWhenHealthy(base + "/q/health/ready").timeout(Duration.ofSeconds(60)).start();
-        HttpClient http = HttpClient.newHttpClient();
+        // HTTP/1.1: as an upgrade to h2c, the first request's body would be held in the server's memory
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String auth = "Basic " + Base64.getEncoder().encodeToString("admin:it-admin".getBytes(StandardCharsets.UTF_8));
 
         HttpResponse<String> up = http.send(HttpRequest.newBuilder(URI.create(base + "/api/images/big/content"))
