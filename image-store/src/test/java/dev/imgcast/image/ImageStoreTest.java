@@ -19,6 +19,7 @@ import dev.imgcast.events.SessionInfo;
 import dev.imgcast.events.SessionOpened;
 import dev.imgcast.events.SessionRunFinished;
 import dev.imgcast.protocol.image.Manifest;
+import dev.imgcast.testsupport.Waits;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -199,16 +200,10 @@ class ImageStoreTest {
         assertNoFiles(id);
     }
 
-    private static void awaitInUse(String id, boolean inUse) throws InterruptedException {
-        for (int i = 0; i < 150; i++) {
-            List<String> users = admin().get("/api/images/{id}", id).then().statusCode(200).extract().jsonPath()
-                    .getList("inUseBy");
-            if ((users != null && !users.isEmpty()) == inUse) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("image " + id + " never became " + (inUse ? "used" : "free"));
+    private static void awaitInUse(String id, boolean inUse) throws Exception {
+        Waits.until(15, () -> admin().get("/api/images/{id}", id).then().statusCode(200).extract().jsonPath()
+                .<String>getList("inUseBy"), users -> (users != null && !users.isEmpty()) == inUse,
+                users -> "image " + id + " never became " + (inUse ? "used" : "free") + ": in use by " + users);
     }
 
     private static void publish(Event event) throws Exception {

@@ -3,10 +3,10 @@ package dev.imgcast.image;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
+import dev.imgcast.testsupport.PackagedApp;
+import dev.imgcast.testsupport.Ports;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,11 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,12 +32,12 @@ class LargeImageIT {
     private static final int HEAP_MIB = 48;
     @TempDir
     Path work;
-    private Process service;
+    private PackagedApp service;
 
     @AfterEach
     void stop() throws InterruptedException {
         if (service != null) {
-            service.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            service.kill();
         }
     }
 
@@ -46,25 +45,21 @@ class LargeImageIT {
     void twoHundredFiftySixMebibytesThroughAFortyEightMebibyteHeap() throws Exception {
         Path image = work.resolve("big.img");
         String sha = write(image, 256);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         Path log = work.resolve("image-store.log");
-        service = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + HEAP_MIB + "m", "-XX:+ExitOnOutOfMemoryError",
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=imgcast_images_it",
-                "-Dquarkus.flyway.schemas=imgcast_images_it", "-Dquarkus.flyway.clean-disabled=false",
-                "-Dquarkus.flyway.clean-at-start=true", "-Dimgcast.admin-password=it-admin",
-                "-Dimgcast.reader-password=it-reader", "-Dimgcast.images.dir=" + work.resolve("volume"),
-                "-Dmp.messaging.incoming.session-events.queue.name=image-store-it.session",
-                "-Dmp.messaging.incoming.session-events.queue.auto-delete=true",
-                "-jar", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + port;
-        awaitReady(http, base, log);
+        service = PackagedApp.jar("image-store", Path.of("target/quarkus-app/quarkus-run.jar"))
+                .jvm("-Xmx" + HEAP_MIB + "m", "-XX:+ExitOnOutOfMemoryError")
+                .properties("quarkus.http.host=127.0.0.1", "quarkus.http.port=" + port,
+                "quarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=imgcast_images_it",
+                "quarkus.flyway.schemas=imgcast_images_it", "quarkus.flyway.clean-disabled=false",
+                "quarkus.flyway.clean-at-start=true", "imgcast.admin-password=it-admin",
+                "imgcast.reader-password=it-reader", "imgcast.images.dir=" + work.resolve("volume"),
+                "mp.messaging.incoming.session-events.queue.name=image-store-it.session",
+                "mp.messaging.incoming.session-events.queue.auto-delete=true")
+                .log(log).readyWhenHealthy(base + "/q/health/ready").timeout(Duration.ofSeconds(60)).start();
+        // HTTP/1.1: as an upgrade to h2c, the first request's body would be held in the server's memory
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String auth = "Basic " + Base64.getEncoder().encodeToString("admin:it-admin".getBytes(StandardCharsets.UTF_8));
 
         HttpResponse<String> up = http.send(HttpRequest.newBuilder(URI.create(base + "/api/images/big/content"))
@@ -104,24 +99,5 @@ class LargeImageIT {
             }
         }
         return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private void awaitReady(HttpClient http, String base, Path log) throws Exception {
-        long end = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < end) {
-            if (!service.isAlive()) {
-                throw new AssertionError("image-store exited: " + Files.readString(log));
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("image-store not ready: " + Files.readString(log));
     }
 }

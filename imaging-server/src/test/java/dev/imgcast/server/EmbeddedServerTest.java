@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.imgcast.testsupport.Waits;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -14,7 +15,6 @@ import jakarta.inject.Inject;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -63,38 +63,21 @@ class EmbeddedServerTest {
                 .body(Map.of("deviceId", "d1", "hostname", "pc-1")).post("/api/sessions/{name}/registrations", name)
                 .then().statusCode(200).extract().jsonPath();
         assertEquals("STARTED", device.getString("runState"));
-        JsonPath s = null;
-        for (int i = 0; i < 150; i++) {
-            s = admin().get("/api/sessions/{name}", name).then().statusCode(200).extract().jsonPath();
-            if (!"STARTED".equals(s.getString("state"))) {
-                break;
-            }
-            Thread.sleep(100);
-        }
+        JsonPath s = Waits.until(15, () -> admin().get("/api/sessions/{name}", name).then().statusCode(200).extract()
+                .jsonPath(), j -> !"STARTED".equals(j.getString("state")), j -> "the run never ended: " + j.prettify());
         assertEquals("FAILED", s.getString("state"), s.prettify());
         assertTrue(s.getString("endReason").startsWith("the sender failed: "), s.getString("endReason"));
         // the run ended: the image is free again
-        for (int i = 0; i < 100; i++) {
-            List<String> users = admin().get("/api/images/{id}", id).then().extract().jsonPath().getList("inUseBy");
-            if (users == null || users.isEmpty()) {
-                break;
-            }
-            Thread.sleep(100);
-        }
+        Waits.until(10, () -> admin().get("/api/images/{id}", id).then().extract().jsonPath().<String>getList("inUseBy"),
+                users -> users == null || users.isEmpty(), users -> "image " + id + " still in use by " + users);
         admin().delete("/api/images/{id}", id).then().statusCode(204);
         given().get("/q/swagger-ui/").then().statusCode(200);
         given().get("/q/health/ready").then().statusCode(200);
     }
 
-    private static void awaitInUse(String id) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            List<String> users = admin().get("/api/images/{id}", id).then().statusCode(200).extract().jsonPath()
-                    .getList("inUseBy");
-            if (users != null && !users.isEmpty()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("image-store never heard that a session uses " + id);
+    private static void awaitInUse(String id) throws Exception {
+        Waits.until(10, () -> admin().get("/api/images/{id}", id).then().statusCode(200).extract().jsonPath()
+                .<String>getList("inUseBy"), users -> users != null && !users.isEmpty(),
+                users -> "image-store never heard that a session uses " + id);
     }
 }

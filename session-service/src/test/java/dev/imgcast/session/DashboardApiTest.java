@@ -13,6 +13,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.imgcast.session.Api.Device;
+import dev.imgcast.testsupport.Waits;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -80,12 +81,8 @@ class DashboardApiTest {
         // c1 verified, c2 silent: the master's end, then the grace period drops c2
         Api.report(c1, "VERIFIED", SHA, null);
         Api.report(m, "VERIFIED", SHA, null);
-        String state = null;
-        for (int i = 0; i < 100 && !"FAILED".equals(state); i++) {
-            Thread.sleep(100);
-            state = Api.session(name).getString("state");
-        }
-        assertEquals("FAILED", state, "c2 dropped after the grace period");
+        Waits.until(10, () -> Api.session(name).getString("state"), "FAILED"::equals,
+                state -> "c2 dropped after the grace period, but the run is " + state);
         JsonPath ended = Api.admin().get("/api/runs/{id}/throughput", runId).then().statusCode(200).extract()
                 .jsonPath();
         assertEquals("FAILED", ended.getString("state"));
@@ -96,12 +93,9 @@ class DashboardApiTest {
         assertEquals(verifiedBefore + 1, metric("imgcast_session_receivers_total{outcome=\"VERIFIED\"}"));
         assertEquals(droppedBefore + 1, metric("imgcast_session_receivers_total{outcome=\"DROPPED\"}"));
         assertTrue(metric("imgcast_session_runs_ended_total{state=\"FAILED\"}") >= 1);
-        double failedRuns = 0;
-        for (int i = 0; i < 80 && failedRuns < 1; i++) {  // the database gauges refresh every 5 s
-            Thread.sleep(100);
-            failedRuns = metric("imgcast_sessions{state=\"FAILED\"}");
-        }
-        assertTrue(failedRuns >= 1, "imgcast_sessions{state=FAILED}");
+        // the database gauges refresh every 5 s
+        Waits.until(8, () -> metric("imgcast_sessions{state=\"FAILED\"}"), failedRuns -> failedRuns >= 1,
+                failedRuns -> "imgcast_sessions{state=FAILED} " + failedRuns);
     }
 
     @Test
@@ -122,14 +116,8 @@ class DashboardApiTest {
                     "bytesTotal", 1000, "round", 2, "payloadBytesSent", 900, "dataPackets", 40, "repairPackets", 4,
                     "rateBitsPerSecond", 300_000_000));
         }
-        JsonPath s = null;
-        for (int i = 0; i < 150; i++) {
-            s = Api.session(name);
-            if (s.get("senderRepairPackets") != null) {
-                break;
-            }
-            Thread.sleep(100);
-        }
+        JsonPath s = Waits.until(15, () -> Api.session(name), v -> v.get("senderRepairPackets") != null,
+                v -> "the valid event never applied: " + v.prettify());
         assertEquals(4, s.getInt("senderRepairPackets"), "the valid event applied: " + s.prettify());
         assertEquals(40, s.getInt("senderDataPackets"));
         assertEquals(900, s.getInt("senderPayloadBytes"));

@@ -4,7 +4,6 @@ import static dev.imgcast.session.Api.register;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,9 +14,9 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DeliverCallback;
 import dev.imgcast.session.Api.Device;
 import dev.imgcast.session.outbox.OutboxEvent;
+import dev.imgcast.testsupport.Waits;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +26,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,9 +106,8 @@ class EventsTest {
         // the transfer, reported by the sender over RabbitMQ
         publishTransfer("transfer.progress", Map.of("type", "transfer.progress", "version", 1, "runId", runId,
                 "bytesDone", 4096, "bytesTotal", 8192, "round", 1));
-        for (int i = 0; i < 150 && Api.session(name).get("senderBytesSent") == null; i++) {
-            Thread.sleep(100);
-        }
+        Waits.until(15, () -> Api.session(name), j -> j.get("senderBytesSent") != null,
+                j -> "the sender's progress never reached the session: " + j.prettify());
         assertEquals(4096, Api.session(name).getInt("senderBytesSent"), "the sender's own progress");
         assertEquals(1, Api.session(name).getInt("senderRound"));
         publishTransfer("transfer.progress", Map.of("type", "transfer.progress", "version", 1, "runId", runId,
@@ -169,14 +166,10 @@ class EventsTest {
     }
 
     @Test
-    void eventsWaitInTheOutboxUntilPublished() {
+    void eventsWaitInTheOutboxUntilPublished() throws Exception {
         // every event written so far was confirmed by the broker, or is about to be
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        long pending;
-        do {
-            pending = QuarkusTransaction.requiringNew().call(OutboxEvent::pendingCount);
-        } while (pending > 0 && System.nanoTime() < deadline);
-        assertEquals(0, pending, "events left unpublished");
+        Waits.until(15, () -> QuarkusTransaction.requiringNew().call(OutboxEvent::pendingCount), n -> n == 0,
+                n -> n + " events left unpublished");
     }
 
     // ---------------------------------------------------------------- helpers
@@ -188,34 +181,24 @@ class EventsTest {
         assertNotNull(event.get("occurredAt").asText());
     }
 
-    private JsonNode await(String type, long runId) throws InterruptedException {
+    private JsonNode await(String type, long runId) throws Exception {
         return await(type, runId, e -> true);
     }
 
-    private JsonNode await(String type, long runId, Predicate<JsonNode> also) throws InterruptedException {
+    private JsonNode await(String type, long runId, Predicate<JsonNode> also) throws Exception {
         return awaitAny(type, e -> e.at("/session/runId").asLong() == runId && also.test(e));
     }
 
     private final List<Received> seen = new ArrayList<>();
 
-    private JsonNode awaitAny(String type, Predicate<JsonNode> match) throws InterruptedException {
-        for (Received r : seen) {
-            if (r.routingKey().equals(type) && match.test(r.body())) {
-                return checked(r);
-            }
-        }
-        long end = System.nanoTime() + 15_000_000_000L;
-        while (System.nanoTime() < end) {
-            Received r = received.poll(200, TimeUnit.MILLISECONDS);
-            if (r == null) {
-                continue;
-            }
-            seen.add(r);
-            if (r.routingKey().equals(type) && match.test(r.body())) {
-                return checked(r);
-            }
-        }
-        throw new AssertionError("no " + type + " event arrived; got " + seen.stream().map(Received::routingKey).toList());
+    /** The first event of {@code type} that matches, among those seen before and those arriving. */
+    private JsonNode awaitAny(String type, Predicate<JsonNode> match) throws Exception {
+        return checked(Waits.until(15, () -> {
+            received.drainTo(seen);
+            return seen.stream().filter(r -> r.routingKey().equals(type) && match.test(r.body())).findFirst()
+                    .orElse(null);
+        }, r -> r != null, none -> "no " + type + " event arrived; got " + seen.stream().map(Received::routingKey)
+                .toList()));
     }
 
     private static JsonNode checked(Received r) {
@@ -245,19 +228,10 @@ class EventsTest {
 
     private static Map<String, Object> awaitParticipant(String name, String deviceId,
                                                         Predicate<Map<String, Object>> match)
-            throws InterruptedException {
-        long end = System.nanoTime() + 15_000_000_000L;
-        Map<String, Object> p = null;
-        while (System.nanoTime() < end) {
-            JsonPath s = Api.session(name);
-            p = SessionRulesTest.participant(s, deviceId);
-            if (p != null && match.test(p)) {
-                return p;
-            }
-            Thread.sleep(100);
-        }
-        assertNull(p, "participant " + deviceId + " never matched: " + p);
-        throw new AssertionError("participant " + deviceId + " not found");
+            throws Exception {
+        return Waits.until(15, () -> SessionRulesTest.participant(Api.session(name), deviceId),
+                p -> p != null && match.test(p), p -> p == null ? "participant " + deviceId + " not found"
+                        : "participant " + deviceId + " never matched: " + p);
     }
 
 }

@@ -3,6 +3,7 @@ package dev.imgcast.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.imgcast.testsupport.Waits;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.util.Map;
@@ -54,13 +55,9 @@ class RestartIT {
         assertEquals("STARTED", third.getString("runState"));
         assertEquals("clients=3 reached (3 registered)", third.getString("startReason"));
 
-        long end = System.nanoTime() + 20_000_000_000L;
-        String state;
-        do {
-            state = admin().get("/api/sessions/restart02").then().statusCode(200).extract().jsonPath().getString("state");
-            Thread.sleep(200);
-        } while (!"STARTED".equals(state) && System.nanoTime() < end);
-        assertEquals("STARTED", state, "the time= rule of restart02 fired after the restart");
+        Waits.until(20, () -> admin().get("/api/sessions/restart02").then().statusCode(200).extract().jsonPath()
+                .getString("state"), "STARTED"::equals, state -> "the time= rule of restart02 did not fire after the "
+                + "restart: " + state);
     }
 
     private JsonPath register(String name, Map<String, Object> body) {

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.imgcast.protocol.net.GroupAddress;
 import dev.imgcast.session.Api.Device;
 import dev.imgcast.session.service.TimeRuleService;
+import dev.imgcast.testsupport.Waits;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -406,17 +407,9 @@ class SessionRulesTest {
         return all.stream().filter(p -> deviceId.equals(p.get("deviceId"))).findFirst().orElse(null);
     }
 
-    static String waitForState(String name, String wanted, long timeoutMillis) throws InterruptedException {
-        long end = System.nanoTime() + timeoutMillis * 1_000_000;
-        String state;
-        do {
-            state = session(name).getString("state");
-            if (wanted.equals(state)) {
-                return state;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < end);
-        return state;
+    static String waitForState(String name, String wanted, long timeoutMillis) throws Exception {
+        return Waits.until(Math.max(1, timeoutMillis / 1000), () -> session(name).getString("state"), wanted::equals,
+                state -> "session " + name + " did not reach " + wanted + " in " + timeoutMillis + " ms: " + state);
     }
 
     static void sleep(long ms) {

@@ -1,4 +1,4 @@
-package dev.imgcast.agent.lab;
+package dev.imgcast.testsupport;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -8,12 +8,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
 
 /**
  * A namespace lab for one test (lab/lab.sh): a sender host, receiver hosts and a spare host "x",
  * all on a private bridge with no route out. Runs the real img jar in the hosts. Closing it kills
  * every process it started and removes the namespaces, also when the test failed.
+ *
+ * <p>The build names the script and the img jar: system properties {@code imgcast.lab.script}
+ * and {@code imgcast.jar} (the img launcher script is {@code img} beside the jar's
+ * {@code target/}, or system property {@code imgcast.img}).
  */
 public final class Lab implements AutoCloseable {
     private static final Path SCRIPT = Path.of(System.getProperty("imgcast.lab.script", "../lab/lab.sh"));
@@ -33,13 +38,18 @@ public final class Lab implements AutoCloseable {
      * required (CI), in which case that is a failure.
      */
     public static void requireLab() {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root) {
+        String missing = missing("root".equals(System.getProperty("user.name")));
+        if (missing != null) {
             if (Boolean.getBoolean("imgcast.lab.required")) {
-                fail("the namespace lab needs root, and this build requires it (imgcast.lab.required=true)");
+                fail(missing + ", and this build requires it (imgcast.lab.required=true)");
             }
-            Assumptions.abort("the namespace lab needs root");
+            Assumptions.abort(missing);
         }
+    }
+
+    /** Why the lab cannot run here, or null when it can. */
+    static String missing(boolean root) {
+        return root ? null : "the namespace lab needs root";
     }
 
     public static Lab up(String name, int receivers, Path work) throws IOException, InterruptedException {
@@ -69,7 +79,8 @@ public final class Lab implements AutoCloseable {
 
     /** The img launcher. */
     public static Path launcher() {
-        return JAR.toAbsolutePath().getParent().getParent().resolve("img");
+        String img = System.getProperty("imgcast.img");
+        return img != null ? Path.of(img).toAbsolutePath() : JAR.toAbsolutePath().getParent().getParent().resolve("img");
     }
 
     public String address(String host) throws IOException, InterruptedException {
@@ -124,15 +135,12 @@ public final class Lab implements AutoCloseable {
     }
 
     /** Waits until a log contains a text. */
-    public void awaitLog(String log, String text, int seconds) throws IOException, InterruptedException {
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < end) {
-            if (log(log).contains(text)) {
-                return;
-            }
-            Thread.sleep(50);
+    public void awaitLog(String log, String text, int seconds) throws IOException {
+        try {
+            Waits.upToSeconds(seconds).until(() -> log(log).contains(text));
+        } catch (ConditionTimeoutException e) {
+            fail("'" + text + "' did not appear in " + log + " within " + seconds + " s:\n" + log(log));
         }
-        fail("'" + text + "' did not appear in " + log + " within " + seconds + " s:\n" + log(log));
     }
 
     private String script(String... args) throws IOException, InterruptedException {

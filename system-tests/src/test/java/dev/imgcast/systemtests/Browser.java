@@ -1,7 +1,9 @@
-package dev.imgcast.agent.lab;
+package dev.imgcast.systemtests;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.imgcast.testsupport.Lab;
+import dev.imgcast.testsupport.Waits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -46,22 +48,15 @@ final class Browser implements AutoCloseable {
         lab.run(host, "chromedriver", CHROMEDRIVER, "--port=" + port, "--allowed-ips=10.250.0.254");
         String driver = "http://" + hostAddress + ":" + port;
         HttpClient probe = HttpClient.newHttpClient();
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
+        Waits.until(20, () -> {
             try {
                 HttpResponse<String> r = probe.send(HttpRequest.newBuilder(URI.create(driver + "/status"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && new JsonObject(r.body()).getJsonObject("value").getBoolean("ready")) {
-                    break;
-                }
+                return r.statusCode() == 200 && new JsonObject(r.body()).getJsonObject("value").getBoolean("ready");
             } catch (IOException notYet) {
-                // starting
+                return false;  // starting
             }
-            if (System.nanoTime() > end) {
-                fail("chromedriver did not answer on " + driver + ":\n" + lab.log("chromedriver"));
-            }
-            Thread.sleep(200);
-        }
+        }, Boolean::booleanValue, last -> "chromedriver did not answer on " + driver + ":\n" + lab.log("chromedriver"));
         JsonArray args = new JsonArray().add("--headless=new").add("--no-sandbox").add("--disable-gpu")
                 .add("--disable-quic").add("--no-first-run").add("--disable-background-networking")
                 .add("--disable-component-update").add("--disable-sync").add("--disable-dev-shm-usage")
@@ -104,15 +99,10 @@ final class Browser implements AutoCloseable {
 
     /** Waits until the script returns something the predicate accepts, and returns that. */
     Object await(String what, int seconds, String body, Predicate<Object> ok) throws Exception {
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        Object last = null;
-        while (System.nanoTime() < end) {
-            last = script(body);
-            if (ok.test(last)) {
-                return last;
-            }
-            Thread.sleep(250);
-        }
+        return Waits.until(seconds, () -> script(body), ok, last -> failure(what, seconds, last));
+    }
+
+    private String failure(String what, int seconds, Object last) {
         String page;
         try {
             screenshot(Path.of("target/dashboard-screens/failure.png"));
@@ -120,8 +110,7 @@ final class Browser implements AutoCloseable {
         } catch (Exception | AssertionError e) {
             page = "(page unreadable: " + e + ")";
         }
-        fail(what + " within " + seconds + " s; last value: " + last + "\npage (screenshot failure.png):\n" + page);
-        return null;
+        return what + " within " + seconds + " s; last value: " + last + "\npage (screenshot failure.png):\n" + page;
     }
 
     void screenshot(Path file) throws Exception {

@@ -1,18 +1,19 @@
-package dev.imgcast.agent.lab;
+package dev.imgcast.systemtests;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.imgcast.testsupport.AdminHttp;
+import dev.imgcast.testsupport.PackagedApp;
+import dev.imgcast.testsupport.Ports;
+import dev.imgcast.testsupport.Waits;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,10 +24,9 @@ import java.util.List;
 public final class SessionService implements AutoCloseable {
     public static final String TOKEN = "e2e-enrollment-token";
     private static final String ADMIN = "e2e-admin-password";
-    private static final String ADMIN_AUTH = "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN)
-            .getBytes(StandardCharsets.UTF_8));
+    private static final String ADMIN_AUTH = AdminHttp.basic("admin", ADMIN);
 
-    private ServiceProcess process;
+    private PackagedApp process;
     private final Path work;
     private final int port;
     private int launches;
@@ -39,11 +39,7 @@ public final class SessionService implements AutoCloseable {
 
     /** Starts it with a clean schema of its own; the lab must have its server link. */
     public static SessionService start(Path work) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        SessionService service = new SessionService(work, port);
+        SessionService service = new SessionService(work, Ports.free());
         service.launch(true);
         return service;
     }
@@ -56,19 +52,19 @@ public final class SessionService implements AutoCloseable {
 
     private void launch(boolean clean) throws Exception {
         List<String> properties = new ArrayList<>(List.of(
-                "-Dquarkus.http.host=10.250.0.254", "-Dquarkus.http.port=" + port,
-                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=imgcast_e2e",
-                "-Dquarkus.flyway.schemas=imgcast_e2e",
-                "-Dimgcast.enrollment-token=" + TOKEN, "-Dimgcast.admin-password=" + ADMIN,
-                "-Dimgcast.session.result-grace=5s",
-                "-Dmp.messaging.incoming.transfer-events.queue.name=session-service-e2e.transfer",
-                "-Dmp.messaging.incoming.transfer-events.queue.auto-delete=true"));
+                "quarkus.http.host=10.250.0.254", "quarkus.http.port=" + port,
+                "quarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=imgcast_e2e",
+                "quarkus.flyway.schemas=imgcast_e2e",
+                "imgcast.enrollment-token=" + TOKEN, "imgcast.admin-password=" + ADMIN,
+                "imgcast.session.result-grace=5s",
+                "mp.messaging.incoming.transfer-events.queue.name=session-service-e2e.transfer",
+                "mp.messaging.incoming.transfer-events.queue.auto-delete=true"));
         if (clean) {
-            properties.add("-Dquarkus.flyway.clean-disabled=false");
-            properties.add("-Dquarkus.flyway.clean-at-start=true");
+            properties.add("quarkus.flyway.clean-disabled=false");
+            properties.add("quarkus.flyway.clean-at-start=true");
         }
         launches++;
-        process = ServiceProcess.start("session-service", null,
+        process = Services.start("session-service", null,
                 work.resolve("session-service-" + launches + ".log"), properties.toArray(String[]::new));
     }
 
@@ -91,18 +87,11 @@ public final class SessionService implements AutoCloseable {
 
     /** Waits until the session's live (or last) run is in {@code state}. */
     public JsonObject awaitState(String name, int runNo, String state, int seconds) throws Exception {
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        JsonObject s = null;
-        while (System.nanoTime() < end) {
+        return Waits.until(seconds, () -> {
             HttpResponse<String> r = get("/api/sessions/" + name, true);
-            s = r.statusCode() == 200 ? new JsonObject(r.body()) : null;
-            if (s != null && s.getInteger("runNo") == runNo && state.equals(s.getString("state"))) {
-                return s;
-            }
-            Thread.sleep(200);
-        }
-        fail("session " + name + " run " + runNo + " did not reach " + state + " in " + seconds + " s: " + s);
-        return null;
+            return r.statusCode() == 200 ? new JsonObject(r.body()) : null;
+        }, s -> s != null && s.getInteger("runNo") == runNo && state.equals(s.getString("state")),
+            s -> "session " + name + " run " + runNo + " did not reach " + state + " in " + seconds + " s: " + s);
     }
 
     /** An admin POST with a JSON body; returns status and body. */

@@ -1,4 +1,4 @@
-package dev.imgcast.agent.lab;
+package dev.imgcast.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,9 @@
-package dev.imgcast.agent.lab;
+package dev.imgcast.systemtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.imgcast.testsupport.Lab;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -13,10 +14,15 @@ import org.junit.jupiter.api.Test;
  * {@code img session} devices.
  */
 class EmbeddedDemoIT {
+    /** lab/demo.sh, which the build names. */
+    private static Path demo() {
+        return Path.of(System.getProperty("imgcast.lab.demo", "../lab/demo.sh"));
+    }
+
     @Test
     void theMainJobRunsEndToEnd() throws Exception {
         Lab.requireLab();
-        Process demo = new ProcessBuilder("bash", Path.of("../lab/demo.sh").toAbsolutePath().toString(), "--size", "64")
+        Process demo = new ProcessBuilder("bash", demo().toAbsolutePath().toString(), "--size", "64")
                 .redirectErrorStream(true).start();
         String output = new String(demo.getInputStream().readAllBytes());
         assertTrue(demo.waitFor(300, TimeUnit.SECONDS), output);
@@ -41,7 +47,7 @@ class EmbeddedDemoIT {
         try (Lab lab = Lab.up("iclsolo", 1, work)) {
             Process demo = new ProcessBuilder("ip", "netns", "exec", lab.namespace("s"), "setpriv", "--reuid=65534",
                     "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "bash",
-                    Path.of("../lab/demo.sh").toAbsolutePath().toString(), "--interface", "eth0", "--size", "32")
+                    demo().toAbsolutePath().toString(), "--interface", "eth0", "--size", "32")
                     .redirectErrorStream(true).start();
             String output = new String(demo.getInputStream().readAllBytes());
             assertTrue(demo.waitFor(300, TimeUnit.SECONDS), output);
@@ -51,7 +57,7 @@ class EmbeddedDemoIT {
         }
         // and without root nor an interface, it says what to do
         Process refused = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash",
-                Path.of("../lab/demo.sh").toAbsolutePath().toString()).redirectErrorStream(true).start();
+                demo().toAbsolutePath().toString()).redirectErrorStream(true).start();
         String said = new String(refused.getInputStream().readAllBytes());
         assertTrue(refused.waitFor(30, TimeUnit.SECONDS));
         assertEquals(2, refused.exitValue(), said);

@@ -1,18 +1,21 @@
-package dev.imgcast.agent.lab;
+package dev.imgcast.systemtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.imgcast.testsupport.AdminHttp;
+import dev.imgcast.testsupport.PackagedApp;
+import dev.imgcast.testsupport.Ports;
+import dev.imgcast.testsupport.Waits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,31 +45,31 @@ class ServiceHealthIT {
     void readinessFollowsPostgresqlAndRabbitmqAndComesBack() throws Exception {
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (String s : new String[] {"session-service", "image-store", "multicast-sender"}) {
-            ports.put(s, freePort());
+            ports.put(s, Ports.free());
         }
-        try (ServiceProcess session = ServiceProcess.start("session-service", null, work.resolve("session.log"),
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + ports.get("session-service"),
-                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=imgcast_health",
-                "-Dquarkus.flyway.schemas=imgcast_health", "-Dquarkus.flyway.clean-disabled=false",
-                "-Dquarkus.flyway.clean-at-start=true", "-Dimgcast.admin-password=" + ADMIN,
-                "-Dimgcast.enrollment-token=health-token",
-                "-Dmp.messaging.incoming.transfer-events.queue.name=session-service-health.transfer",
-                "-Dmp.messaging.incoming.transfer-events.queue.auto-delete=true");
-             ServiceProcess store = ServiceProcess.start("image-store", null, work.resolve("store.log"),
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + ports.get("image-store"),
-                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=imgcast_images_health",
-                "-Dquarkus.flyway.schemas=imgcast_images_health", "-Dquarkus.flyway.clean-disabled=false",
-                "-Dquarkus.flyway.clean-at-start=true", "-Dimgcast.admin-password=" + ADMIN,
-                "-Dimgcast.reader-password=health-reader", "-Dimgcast.images.dir=" + work.resolve("images"),
-                "-Dmp.messaging.incoming.session-events.queue.name=image-store-health.session",
-                "-Dmp.messaging.incoming.session-events.queue.auto-delete=true");
+        try (PackagedApp session = Services.start("session-service", null, work.resolve("session.log"),
+                "quarkus.http.host=127.0.0.1", "quarkus.http.port=" + ports.get("session-service"),
+                "quarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=imgcast_health",
+                "quarkus.flyway.schemas=imgcast_health", "quarkus.flyway.clean-disabled=false",
+                "quarkus.flyway.clean-at-start=true", "imgcast.admin-password=" + ADMIN,
+                "imgcast.enrollment-token=health-token",
+                "mp.messaging.incoming.transfer-events.queue.name=session-service-health.transfer",
+                "mp.messaging.incoming.transfer-events.queue.auto-delete=true");
+             PackagedApp store = Services.start("image-store", null, work.resolve("store.log"),
+                "quarkus.http.host=127.0.0.1", "quarkus.http.port=" + ports.get("image-store"),
+                "quarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=imgcast_images_health",
+                "quarkus.flyway.schemas=imgcast_images_health", "quarkus.flyway.clean-disabled=false",
+                "quarkus.flyway.clean-at-start=true", "imgcast.admin-password=" + ADMIN,
+                "imgcast.reader-password=health-reader", "imgcast.images.dir=" + work.resolve("images"),
+                "mp.messaging.incoming.session-events.queue.name=image-store-health.session",
+                "mp.messaging.incoming.session-events.queue.auto-delete=true");
              // its own auto-deleted queue: it never takes a session of anyone else; it sends nothing
-             ServiceProcess sender = ServiceProcess.start("multicast-sender", null, work.resolve("sender.log"),
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + ports.get("multicast-sender"),
-                "-Dimgcast.sender.interface=lo", "-Dimgcast.image-store.password=health-reader",
-                "-Dimgcast.sender.cache-dir=" + work.resolve("cache"),
-                "-Dmp.messaging.incoming.session-events.queue.name=multicast-sender-health.sessions",
-                "-Dmp.messaging.incoming.session-events.queue.auto-delete=true")) {
+             PackagedApp sender = Services.start("multicast-sender", null, work.resolve("sender.log"),
+                "quarkus.http.host=127.0.0.1", "quarkus.http.port=" + ports.get("multicast-sender"),
+                "imgcast.sender.interface=lo", "imgcast.image-store.password=health-reader",
+                "imgcast.sender.cache-dir=" + work.resolve("cache"),
+                "mp.messaging.incoming.session-events.queue.name=multicast-sender-health.sessions",
+                "mp.messaging.incoming.session-events.queue.auto-delete=true")) {
             for (String s : ports.keySet()) {
                 await(ports, s, 200, "at the start");
             }
@@ -114,14 +117,9 @@ class ServiceHealthIT {
     }
 
     private JsonObject await(Map<String, Integer> ports, String service, int status, String when) throws Exception {
-        long end = System.nanoTime() + 60_000_000_000L;
-        HttpResponse<String> r = get(ports, service, "/q/health/ready");
-        while (r.statusCode() != status && System.nanoTime() < end) {
-            Thread.sleep(250);
-            r = get(ports, service, "/q/health/ready");
-        }
-        assertEquals(status, r.statusCode(), service + " readiness, " + when + ", after up to 60 s: " + r.body()
-                + "\n" + Files.readString(work.resolve(logOf(service))));
+        HttpResponse<String> r = Waits.until(60, () -> get(ports, service, "/q/health/ready"),
+                ready -> ready.statusCode() == status, ready -> service + " readiness, " + when + ", after up to 60 s: "
+                        + ready.statusCode() + " " + ready.body() + "\n" + Files.readString(work.resolve(logOf(service))));
         return new JsonObject(r.body());
     }
 
@@ -135,15 +133,8 @@ class ServiceHealthIT {
 
     /** After the database returns, the pools hand out working connections again. */
     private void awaitApi(Map<String, Integer> ports, String service, String path) throws Exception {
-        long end = System.nanoTime() + 30_000_000_000L;
-        int status;
-        do {
-            status = get(ports, service, path).statusCode();
-            if (status != 200) {
-                Thread.sleep(250);
-            }
-        } while (status != 200 && System.nanoTime() < end);
-        assertEquals(200, status, service + " " + path + " after PostgreSQL returned");
+        Waits.until(30, () -> get(ports, service, path).statusCode(), status -> status == 200,
+                status -> service + " " + path + " after PostgreSQL returned: " + status);
     }
 
     private static String check(JsonObject health, String name) {
@@ -171,8 +162,12 @@ class ServiceHealthIT {
         }
         run("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action, "--", "-m", "fast");
         if (action.equals("start")) {
-            for (int i = 0; i < 120 && runQuiet("pg_isready", "-h", "127.0.0.1", "-p", "5432") != 0; i++) {
-                Thread.sleep(250);
+            // as before: up to 30 s for it to accept connections; the readiness waits that follow
+            // say so if it does not
+            try {
+                Waits.upToSeconds(30).until(() -> runQuiet("pg_isready", "-h", "127.0.0.1", "-p", "5432") == 0);
+            } catch (ConditionTimeoutException stillStarting) {
+                // the services' readiness below reports it
             }
         }
     }
@@ -195,11 +190,5 @@ class ServiceHealthIT {
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         return p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

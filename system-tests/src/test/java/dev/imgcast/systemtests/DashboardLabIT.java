@@ -1,8 +1,12 @@
-package dev.imgcast.agent.lab;
+package dev.imgcast.systemtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.imgcast.testsupport.AdminHttp;
+import dev.imgcast.testsupport.Images;
+import dev.imgcast.testsupport.Lab;
+import dev.imgcast.testsupport.PackagedApp;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -18,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * form, and two {@code img session} devices join. The test watches the page: each device's
  * progress appears and advances, with a rate, while the sender's stream is plotted; at the end
  * the run is FINISHED with both devices VERIFIED. Screenshots go to
- * {@code client-agent/target/dashboard-screens/}. The server's metrics are checked against the
+ * {@code system-tests/target/dashboard-screens/}. The server's metrics are checked against the
  * same run.
  */
 class DashboardLabIT {
@@ -44,11 +48,11 @@ class DashboardLabIT {
         try (Lab lab = Lab.up("icldash", 2, work)) {
             lab.server();
             // 24 Mbit/s: the 36 MiB that travel take about 13 s, long enough to watch
-            try (ServiceProcess server = ServiceProcess.start("imaging-server", lab.namespace("s"),
-                    work.resolve("server.log"), "-Dimgcast.data-dir=" + work.resolve("data"),
-                    "-Dimgcast.sender.interface=eth0", "-Dimgcast.sender.rate=24000000",
-                    "-Dimgcast.admin-password=" + ADMIN, "-Dimgcast.enrollment-token=" + TOKEN,
-                    "-Dimgcast.reader-password=dash-reader")) {
+            try (PackagedApp server = Services.start("imaging-server", lab.namespace("s"),
+                    work.resolve("server.log"), "imgcast.data-dir=" + work.resolve("data"),
+                    "imgcast.sender.interface=eth0", "imgcast.sender.rate=24000000",
+                    "imgcast.admin-password=" + ADMIN, "imgcast.enrollment-token=" + TOKEN,
+                    "imgcast.reader-password=dash-reader")) {
                 AdminHttp admin = new AdminHttp(URL, ADMIN);
                 admin.upload("golden", image, sha);
                 try (Browser browser = Browser.start(lab, "s", "10.250.0.1", work.resolve("chromium"))) {

@@ -1,8 +1,7 @@
-package dev.imgcast.agent.lab;
+package dev.imgcast.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,30 +10,39 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 
-/** A service's REST API as its admin user sees it (HTTP Basic), for the whole-system tests. */
-final class AdminHttp {
+/** A service's REST API as its admin user sees it (HTTP Basic), for tests of packaged services. */
+public final class AdminHttp {
     private final HttpClient http = HttpClient.newHttpClient();
     private final String base;
     private final String authorization;
 
     /** {@code base}: e.g. {@code http://10.250.0.1:8080}. */
-    AdminHttp(String base, String password) {
+    public AdminHttp(String base, String password) {
         this.base = base;
-        this.authorization = "Basic " + Base64.getEncoder().encodeToString(("admin:" + password)
-                .getBytes(StandardCharsets.UTF_8));
+        this.authorization = basic("admin", password);
     }
 
-    HttpResponse<String> get(String path) throws Exception {
+    /** An HTTP Basic {@code Authorization} header value. */
+    public static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public String base() {
+        return base;
+    }
+
+    public HttpResponse<String> get(String path) throws Exception {
         return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> post(String path, JsonObject body) throws Exception {
+    /** A POST of a JSON body. */
+    public HttpResponse<String> post(String path, String json) throws Exception {
         return http.send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Uploads an image file to an image store (or the embedded server) and expects 201. */
-    void upload(String id, Path file, String sha) throws Exception {
+    public void upload(String id, Path file, String sha) throws Exception {
         HttpResponse<String> r = http.send(request("/api/images/" + id + "/content").header("X-Imgcast-Sha256", sha)
                 .PUT(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(201, r.statusCode(), r.body());

@@ -1,10 +1,13 @@
-package dev.imgcast.agent.lab;
+package dev.imgcast.systemtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.imgcast.testsupport.Images;
+import dev.imgcast.testsupport.Lab;
+import dev.imgcast.testsupport.Waits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -297,16 +300,7 @@ class SessionLabIT {
     }
 
     private static String awaitScreen(String tmux, String text, int seconds) throws Exception {
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        String screen = "";
-        while (System.nanoTime() < end) {
-            screen = capture(tmux);
-            if (screen.contains(text)) {
-                return screen;
-            }
-            Thread.sleep(100);
-        }
-        fail("'" + text + "' did not appear on the screen within " + seconds + " s:\n" + screen);
-        return screen;
+        return Waits.until(seconds, () -> capture(tmux), screen -> screen.contains(text),
+                screen -> "'" + text + "' did not appear on the screen within " + seconds + " s:\n" + screen);
     }
 }

@@ -1,4 +1,4 @@
-package dev.imgcast.agent.lab;
+package dev.imgcast.systemtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -7,8 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.imgcast.testsupport.AdminHttp;
+import dev.imgcast.testsupport.Images;
+import dev.imgcast.testsupport.Lab;
+import dev.imgcast.testsupport.PackagedApp;
+import dev.imgcast.testsupport.Ports;
+import dev.imgcast.testsupport.Waits;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,8 +54,8 @@ class DistributedLabIT {
             try (TcpRelay relay = new TcpRelay("10.250.0.254", 5672, 5672);
                  SessionService registry = SessionService.start(dir);
                  Events events = new Events();
-                 ServiceProcess store = imageStore(dir);
-                 ServiceProcess sender = sender(lab, dir, "sender", 500_000_000L)) {
+                 PackagedApp store = imageStore(dir);
+                 PackagedApp sender = sender(lab, dir, "sender", 500_000_000L)) {
                 upload("lab-2026", image, imageSha);
                 HttpResponse<String> created = registry.post("/api/sessions", new JsonObject().put("name", "lab05")
                         .put("imageId", "lab-2026").put("clients", 3).put("confirm", true));
@@ -90,11 +95,11 @@ class DistributedLabIT {
             try (TcpRelay relay = new TcpRelay("10.250.0.254", 5672, 5672);
                  SessionService registry = SessionService.start(dir);
                  Events events = new Events();
-                 ServiceProcess store = imageStore(dir)) {
+                 PackagedApp store = imageStore(dir)) {
                 upload("slow-image", image, imageSha);
                 long runId;
                 // 20 Mbit/s: the 18 MiB of data take about 8 s, time enough to kill the sender
-                try (ServiceProcess sender = sender(lab, dir, "sender", 20_000_000L)) {
+                try (PackagedApp sender = sender(lab, dir, "sender", 20_000_000L)) {
                     HttpResponse<String> created = registry.post("/api/sessions", new JsonObject()
                             .put("name", "lab06").put("imageId", "slow-image").put("clients", 2).put("confirm", true));
                     assertEquals(201, created.statusCode(), created.body());
@@ -111,7 +116,7 @@ class DistributedLabIT {
                     assertTrue(lab.log("pc1").contains("reported FAILED to session-service"), lab.log("pc1"));
                 }
                 // a replacement replica takes the unacknowledged event and reports the run failed
-                try (ServiceProcess replacement = sender(lab, dir, "replacement", 500_000_000L)) {
+                try (PackagedApp replacement = sender(lab, dir, "replacement", 500_000_000L)) {
                     JsonObject s = registry.awaitState("lab06", 1, "FAILED", 60);
                     assertTrue(s.getString("endReason").contains("0 of 2 verified"), s.getString("endReason"));
                     JsonObject finished = events.await("transfer.finished", runId);
@@ -127,27 +132,25 @@ class DistributedLabIT {
 
     private static int storePort;
 
-    private static ServiceProcess imageStore(Path dir) throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            storePort = s.getLocalPort();
-        }
-        return ServiceProcess.start("image-store", null, dir.resolve("image-store.log"),
-                "-Dquarkus.http.host=10.250.0.254", "-Dquarkus.http.port=" + storePort,
-                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=imgcast_images_e2e",
-                "-Dquarkus.flyway.schemas=imgcast_images_e2e", "-Dquarkus.flyway.clean-disabled=false",
-                "-Dquarkus.flyway.clean-at-start=true", "-Dimgcast.admin-password=" + STORE_ADMIN,
-                "-Dimgcast.reader-password=" + STORE_READER, "-Dimgcast.images.dir=" + dir.resolve("volume"),
-                "-Dmp.messaging.incoming.session-events.queue.name=image-store-e2e.session",
-                "-Dmp.messaging.incoming.session-events.queue.auto-delete=true");
+    private static PackagedApp imageStore(Path dir) throws Exception {
+        storePort = Ports.free();
+        return Services.start("image-store", null, dir.resolve("image-store.log"),
+                "quarkus.http.host=10.250.0.254", "quarkus.http.port=" + storePort,
+                "quarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=imgcast_images_e2e",
+                "quarkus.flyway.schemas=imgcast_images_e2e", "quarkus.flyway.clean-disabled=false",
+                "quarkus.flyway.clean-at-start=true", "imgcast.admin-password=" + STORE_ADMIN,
+                "imgcast.reader-password=" + STORE_READER, "imgcast.images.dir=" + dir.resolve("volume"),
+                "mp.messaging.incoming.session-events.queue.name=image-store-e2e.session",
+                "mp.messaging.incoming.session-events.queue.auto-delete=true");
     }
 
-    private static ServiceProcess sender(Lab lab, Path dir, String name, long rate) throws Exception {
-        return ServiceProcess.start("multicast-sender", lab.namespace("s"), dir.resolve(name + ".log"),
-                "-Dquarkus.http.host=127.0.0.1", "-Dimgcast.sender.interface=eth0", "-Dimgcast.sender.rate=" + rate,
-                "-Dimgcast.image-store.url=http://10.250.0.254:" + storePort,
-                "-Dimgcast.image-store.password=" + STORE_READER, "-Drabbitmq-host=10.250.0.254",
-                "-Dimgcast.sender.cache-dir=" + dir.resolve(name + "-cache"),
-                "-Dmp.messaging.incoming.session-events.queue.name=multicast-sender-e2e.sessions");
+    private static PackagedApp sender(Lab lab, Path dir, String name, long rate) throws Exception {
+        return Services.start("multicast-sender", lab.namespace("s"), dir.resolve(name + ".log"),
+                "quarkus.http.host=127.0.0.1", "imgcast.sender.interface=eth0", "imgcast.sender.rate=" + rate,
+                "imgcast.image-store.url=http://10.250.0.254:" + storePort,
+                "imgcast.image-store.password=" + STORE_READER, "rabbitmq-host=10.250.0.254",
+                "imgcast.sender.cache-dir=" + dir.resolve(name + "-cache"),
+                "mp.messaging.incoming.session-events.queue.name=multicast-sender-e2e.sessions");
     }
 
     private static void upload(String id, Path file, String sha) throws Exception {
@@ -185,18 +188,10 @@ class DistributedLabIT {
             return seen.stream().filter(e -> type.equals(e.getString("type")) && runOf(e) == runId).count();
         }
 
-        JsonObject await(String type, long runId) throws InterruptedException {
-            long end = System.nanoTime() + 60_000_000_000L;
-            while (System.nanoTime() < end) {
-                for (JsonObject e : seen) {
-                    if (type.equals(e.getString("type")) && runOf(e) == runId) {
-                        return e;
-                    }
-                }
-                Thread.sleep(100);
-            }
-            throw new AssertionError("no " + type + " for run " + runId + " on the broker; saw "
-                    + seen.stream().map(e -> e.getString("type")).toList());
+        JsonObject await(String type, long runId) throws Exception {
+            return Waits.until(60, () -> seen.stream().filter(e -> type.equals(e.getString("type")) && runOf(e) == runId)
+                    .findFirst().orElse(null), e -> e != null, none -> "no " + type + " for run " + runId
+                    + " on the broker; saw " + seen.stream().map(e -> e.getString("type")).toList());
         }
 
         @Override

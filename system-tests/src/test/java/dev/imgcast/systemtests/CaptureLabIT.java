@@ -1,9 +1,13 @@
-package dev.imgcast.agent.lab;
+package dev.imgcast.systemtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.imgcast.testsupport.AdminHttp;
+import dev.imgcast.testsupport.Images;
+import dev.imgcast.testsupport.Lab;
+import dev.imgcast.testsupport.PackagedApp;
+import dev.imgcast.testsupport.Waits;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -30,11 +34,11 @@ class CaptureLabIT {
         String sha = Images.sha256(disk);
         try (Lab lab = Lab.up("iclcap", 2, work)) {
             lab.server();  // the test talks to the server over the lab's TCP-only link
-            try (ServiceProcess server = ServiceProcess.start("imaging-server", lab.namespace("s"),
-                    work.resolve("server.log"), "-Dimgcast.data-dir=" + work.resolve("data"),
-                    "-Dimgcast.sender.interface=eth0", "-Dimgcast.capture.interface=eth0",
-                    "-Dimgcast.admin-password=" + ADMIN, "-Dimgcast.enrollment-token=" + TOKEN,
-                    "-Dimgcast.reader-password=capture-reader")) {
+            try (PackagedApp server = Services.start("imaging-server", lab.namespace("s"),
+                    work.resolve("server.log"), "imgcast.data-dir=" + work.resolve("data"),
+                    "imgcast.sender.interface=eth0", "imgcast.capture.interface=eth0",
+                    "imgcast.admin-password=" + ADMIN, "imgcast.enrollment-token=" + TOKEN,
+                    "imgcast.reader-password=capture-reader")) {
                 String url = "http://10.250.0.1:8080";
                 String[] common = {"--server", url, "--token", TOKEN, "--interface", "eth0"};
                 AdminHttp admin = new AdminHttp(url, ADMIN);
@@ -44,12 +48,12 @@ class CaptureLabIT {
                 lab.awaitLog("master", "registered", 60);
                 // capture on: the image store joins as one more device
                 HttpResponse<String> capture = admin.post("/api/images/golden-2026/capture",
-                        new JsonObject().put("session", "cap01"));
+                        new JsonObject().put("session", "cap01").encode());
                 assertEquals(202, capture.statusCode(), capture.body());
                 assertEquals("REGISTERED", new JsonObject(capture.body()).getString("state"));
                 // a capture of the same image id again is refused
                 assertEquals(409, admin.post("/api/images/golden-2026/capture",
-                        new JsonObject().put("session", "cap01")).statusCode());
+                        new JsonObject().put("session", "cap01").encode()).statusCode());
                 Process device = lab.img("r2", "pc1", Lab.concat(new String[] {"session", "cap01", "--disk",
                     work.resolve("copy.img").toString(), "--hostname", "pc-1", "--device-id", "pc-1"}, common));
 
@@ -57,16 +61,9 @@ class CaptureLabIT {
                 assertEquals(0, Lab.waitFor(master, 120), lab.log("master") + server.log());
                 assertEquals(sha, Images.sha256(work.resolve("copy.img")));
                 assertTrue(lab.log("master").contains("FINISHED (2 of 2 verified)"), lab.log("master"));
-                JsonObject image = null;
-                for (int i = 0; i < 100 && image == null; i++) {
-                    HttpResponse<String> r = admin.get("/api/images/golden-2026");
-                    if (r.statusCode() == 200) {
-                        image = new JsonObject(r.body());
-                    } else {
-                        Thread.sleep(100);
-                    }
-                }
-                assertNotNull(image, "no stored image golden-2026: " + server.log());
+                HttpResponse<String> stored = Waits.until(10, () -> admin.get("/api/images/golden-2026"),
+                        r -> r.statusCode() == 200, r -> "no stored image golden-2026: " + server.log());
+                JsonObject image = new JsonObject(stored.body());
                 assertEquals(sha, image.getString("sha256"), "the stored image is the master's disk");
                 assertEquals(Files.size(disk), image.getLong("size"));
             }
