@@ -35,6 +35,12 @@ public final class NetworkOptions {
     /** The settings the command line gives; a wrong value is a usage error (exit code 2). */
     NetworkSettings settings() {
         try {
+            if (port < 1 || port > 65_535) {
+                throw new IllegalArgumentException("--port must be 1..65535, not " + port);
+            }
+            if (ttl < 1 || ttl > 255) {
+                throw new IllegalArgumentException("--ttl must be 1..255, not " + ttl);
+            }
             GroupAddress.checkName(session);
             return new NetworkSettings(interfaceName, group != null ? NetworkSettings.parseGroup(group)
                     : GroupAddress.derive(session), port, ttl, NetworkSettings.keyFromSecret(secret, session));

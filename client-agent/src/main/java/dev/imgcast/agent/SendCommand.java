@@ -66,7 +66,16 @@ public final class SendCommand implements Callable<Integer> {
         try {
             long block = Sizes.parseBytes(blockSize);
             if (block > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("block size too large");
+                throw new IllegalArgumentException("--block-size too large");
+            }
+            if (receivers < 0) {
+                throw new IllegalArgumentException("--receivers must not be negative");
+            }
+            if (waitSeconds != null && !(waitSeconds > 0 && waitSeconds <= 86_400)) {
+                throw new IllegalArgumentException("--wait must be between 0 and 86400 seconds");
+            }
+            if (timeout < 0 || receiverTimeout <= 0) {
+                throw new IllegalArgumentException("--timeout and --receiver-timeout must be positive");
             }
             send = new SendSettings(payload, Sizes.parseBitRate(rate), (int) block, receivers, seconds(waitSeconds),
                     timeout == 0 ? null : seconds(timeout), seconds(receiverTimeout), maxStalledRounds);

@@ -50,6 +50,17 @@ class CommandLineTest {
         return captured.toString();
     }
 
+    /** A wrong value names the option it came from, so the admin knows what to fix. */
+    @Test
+    void usageErrorsNameTheOption() {
+        assertContains(errorOf("send", "x.img", "-i", "eth0", "-n", "1", "--port", "70000"), "--port must be 1..65535");
+        assertContains(errorOf("receive", "t.img", "-i", "eth0", "--ttl", "0"), "--ttl must be 1..255");
+        assertContains(errorOf("send", "x.img", "-i", "eth0", "-n", "-1"), "--receivers must not be negative");
+        assertContains(errorOf("send", "x.img", "-i", "eth0", "-w", "0"), "--wait must be between 0 and 86400 seconds");
+        assertContains(errorOf("send", "x.img", "-i", "eth0", "-n", "1", "--receiver-timeout", "0"),
+                "--timeout and --receiver-timeout must be positive");
+    }
+
     /** img session NAME [master|m|client|c] [clients=COUNT [time=MINUTES|t=MINUTES]], checked before any network. */
     @Test
     void sessionWordsAreParsedLikeTheClassicCommand() {
