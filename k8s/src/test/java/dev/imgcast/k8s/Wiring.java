@@ -3,25 +3,15 @@ package dev.imgcast.k8s;
 import static dev.imgcast.k8s.Rendering.containers;
 import static dev.imgcast.k8s.Rendering.id;
 import static dev.imgcast.k8s.Rendering.kind;
-import static dev.imgcast.k8s.Rendering.name;
-import static dev.imgcast.k8s.Rendering.podLabels;
 import static dev.imgcast.k8s.Rendering.podSpec;
-import static dev.imgcast.k8s.Rendering.selects;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.IntNode;
-import java.math.BigDecimal;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -32,8 +22,14 @@ import java.util.regex.Pattern;
  * image-store URLs at their Services, the same secret keys on both ends); the sender's host
  * network and placement; the image store's volume; Services, monitors and scrape annotations
  * aimed at declared ports. Each problem is one line naming the object and what is wrong.
+ *
+ * <p>This class holds what the checks expect and runs them in a fixed order; it checks every object
+ * itself (namespace, Secret/ConfigMap references, volume mounts, numeric ports). The other groups:
+ * {@link ResourceChecks}, {@link SecurityChecks}, {@link SelectorChecks}, {@link ServiceChecks},
+ * {@link DatasourceChecks}, {@link PlacementChecks}, {@link MonitoringChecks}; what they share is
+ * {@link WiringContext}.
  */
-final class Wiring {
+final class Wiring extends WiringContext {
     static final String NAMESPACE = "imgcast";
     static final String SITE_LABEL = "imgcast.dev/site";
     static final String SITE_PLACEHOLDER = "set-in-overlay";
@@ -53,9 +49,6 @@ final class Wiring {
             "multicast-sender", concat(List.of("IMGCAST_SENDER_INTERFACE", "IMGCAST_IMAGE_STORE_URL",
                     "IMGCAST_IMAGE_STORE_PASSWORD", "IMGCAST_SENDER_CACHE_DIR"), RABBITMQ));
     static final Pattern CREDENTIAL = Pattern.compile("(?i).*(PASSWORD|TOKEN|SECRET|_PASS$).*");
-    private static final Pattern QUANTITY = Pattern.compile("([+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?)"
-        + "(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?");
-    private static final Pattern JDBC = Pattern.compile("jdbc:postgresql://([^/:?]+)(?::(\\d+))?/([^?]+)(?:\\?(.*))?");
 
     static {
         HEALTH.put("startupProbe", "/q/health/started");
@@ -86,24 +79,22 @@ final class Wiring {
         }
     }
 
-    private final Rendering r;
-    private final Expect expect;
-    private final List<String> problems = new ArrayList<>();
-    private final Map<String, Set<String>> external = new TreeMap<>();
+    private final ResourceChecks resources = new ResourceChecks(this);
+    private final SecurityChecks security = new SecurityChecks(this);
+    private final SelectorChecks selectors = new SelectorChecks(this);
+    private final ServiceChecks services = new ServiceChecks(this);
+    private final DatasourceChecks datasources = new DatasourceChecks(this);
+    private final PlacementChecks placement = new PlacementChecks(this);
+    private final MonitoringChecks monitoring = new MonitoringChecks(this);
 
     private Wiring(Rendering r, Expect expect) {
-        this.r = r;
-        this.expect = expect;
+        super(r, expect);
     }
 
     static Report check(Rendering r, Expect expect) {
         Wiring w = new Wiring(r, expect);
         w.run();
-        return new Report(List.copyOf(w.problems), w.external);
-    }
-
-    private void problem(String s) {
-        problems.add(s);
+        return new Report(w.problems(), w.external);
     }
 
     private void run() {
@@ -111,16 +102,16 @@ final class Wiring {
         for (JsonNode w : r.workloads()) {
             workload(w);
         }
-        configMapsHoldNoCredentials();
-        services();
+        security.configMapsHoldNoCredentials();
+        selectors.services();
         for (String svc : SERVICES) {
-            service(svc);
+            services.service(svc);
         }
-        datasources();
-        sender();
-        imageStore();
-        monitors();
-        disruptionBudgets();
+        datasources.datasources();
+        placement.sender();
+        placement.imageStore();
+        monitoring.monitors();
+        selectors.disruptionBudgets();
     }
 
     // ------------------------------------------------------------------ every object
@@ -158,10 +149,10 @@ final class Wiring {
         }
         for (JsonNode c : containers(w)) {
             String where = id(w) + " container " + c.path("name").asText();
-            resources(c, where);
-            security(c, podSecurity, where);
+            resources.resources(c, where);
+            security.security(c, podSecurity, where);
             references(c, where);
-            credentials(c, where);
+            security.credentials(c, where);
             for (JsonNode m : c.path("volumeMounts")) {
                 if (!volumes.contains(m.path("name").asText())) {
                     problem(where + ": volumeMount " + m.path("name").asText() + " names no volume of the pod");
@@ -172,88 +163,6 @@ final class Wiring {
                     problem(where + ": containerPort " + p.path("containerPort") + " is not a number");
                 }
             }
-        }
-    }
-
-    private static Set<String> keys(JsonNode items) {
-        Set<String> k = new LinkedHashSet<>();
-        items.forEach(i -> k.add(i.path("key").asText()));
-        return k;
-    }
-
-    private void resources(JsonNode c, String where) {
-        JsonNode res = c.path("resources");
-        for (String resource : List.of("cpu", "memory")) {
-            BigDecimal request = quantity(res.path("requests").path(resource), where + " requests." + resource);
-            BigDecimal limit = quantity(res.path("limits").path(resource), where + " limits." + resource);
-            if (request != null && limit != null && request.compareTo(limit) > 0) {
-                problem(where + ": " + resource + " request " + res.path("requests").path(resource).asText()
-                        + " is above its limit " + res.path("limits").path(resource).asText());
-            }
-        }
-    }
-
-    private BigDecimal quantity(JsonNode q, String what) {
-        if (q.isMissingNode() || q.isNull()) {
-            problem(what + " is not set (every container has cpu and memory requests and limits)");
-            return null;
-        }
-        BigDecimal v = quantity(q.asText());
-        if (v == null) {
-            problem(what + " '" + q.asText() + "' is not a quantity");
-        }
-        return v;
-    }
-
-    /** A Kubernetes quantity ("250m", "1", "512Mi", "1e3") as a number, or null. */
-    static BigDecimal quantity(String s) {
-        Matcher m = QUANTITY.matcher(s.strip());
-        if (!m.matches()) {
-            return null;
-        }
-        BigDecimal n = new BigDecimal(m.group(1));
-        String suffix = m.group(2) == null ? "" : m.group(2);
-        BigDecimal factor = switch (suffix) {
-            case "n" -> new BigDecimal("1e-9");
-            case "u" -> new BigDecimal("1e-6");
-            case "m" -> new BigDecimal("1e-3");
-            case "" -> BigDecimal.ONE;
-            case "k" -> new BigDecimal("1e3");
-            case "M" -> new BigDecimal("1e6");
-            case "G" -> new BigDecimal("1e9");
-            case "T" -> new BigDecimal("1e12");
-            case "P" -> new BigDecimal("1e15");
-            case "E" -> new BigDecimal("1e18");
-            default -> BigDecimal.valueOf(2).pow(10 * (1 + "KMGTPE".indexOf(suffix.charAt(0))));
-        };
-        return n.multiply(factor);
-    }
-
-    private void security(JsonNode c, JsonNode pod, String where) {
-        JsonNode sc = c.path("securityContext");
-        boolean nonRoot = sc.has("runAsNonRoot") ? sc.path("runAsNonRoot").asBoolean() : pod.path("runAsNonRoot").asBoolean();
-        if (!nonRoot) {
-            problem(where + ": runAsNonRoot is not true (container or pod securityContext)");
-        }
-        if (!sc.has("allowPrivilegeEscalation") || sc.path("allowPrivilegeEscalation").asBoolean()) {
-            problem(where + ": allowPrivilegeEscalation is not false");
-        }
-        if (sc.path("privileged").asBoolean()) {
-            problem(where + ": privileged");
-        }
-        boolean dropsAll = false;
-        for (JsonNode d : sc.path("capabilities").path("drop")) {
-            dropsAll |= d.asText().equals("ALL");
-        }
-        if (!dropsAll) {
-            problem(where + ": capabilities.drop does not contain ALL");
-        }
-        if (!sc.path("capabilities").path("add").isEmpty()) {
-            problem(where + ": adds capabilities " + sc.path("capabilities").path("add") + " (none is needed)");
-        }
-        String seccomp = sc.path("seccompProfile").path("type").asText(pod.path("seccompProfile").path("type").asText());
-        if (!seccomp.equals("RuntimeDefault") && !seccomp.equals("Localhost")) {
-            problem(where + ": no seccompProfile RuntimeDefault");
         }
     }
 
@@ -275,555 +184,6 @@ final class Wiring {
             }
             if (e.has("configMapRef")) {
                 requireConfigMap(e.path("configMapRef").path("name").asText(), Set.of(), where + " envFrom");
-            }
-        }
-    }
-
-    private void requireSecret(String name, Set<String> keys, String where) {
-        Optional<JsonNode> s = r.find("Secret", name);
-        if (s.isEmpty()) {
-            if (!expect.deployable() && name.equals(SECRETS)) {
-                external.computeIfAbsent(name, k -> new TreeSet<>()).addAll(keys);
-            } else {
-                problem(where + ": Secret " + name + " does not exist in this rendering");
-            }
-            return;
-        }
-        for (String k : keys) {
-            if (!s.get().path("data").has(k) && !s.get().path("stringData").has(k)) {
-                problem(where + ": Secret " + name + " has no key " + k);
-            }
-        }
-    }
-
-    private void requireConfigMap(String name, Set<String> keys, String where) {
-        Optional<JsonNode> cm = r.find("ConfigMap", name);
-        if (cm.isEmpty()) {
-            problem(where + ": ConfigMap " + name + " does not exist in this rendering");
-            return;
-        }
-        for (String k : keys) {
-            if (!cm.get().path("data").has(k) && !cm.get().path("binaryData").has(k)) {
-                problem(where + ": ConfigMap " + name + " has no key " + k);
-            }
-        }
-    }
-
-    private void credentials(JsonNode c, String where) {
-        for (Env e : env(c).values()) {
-            if (!CREDENTIAL.matcher(e.name()).matches()) {
-                continue;
-            }
-            if (e.secret() == null) {
-                problem(where + " env " + e.name() + ": a credential from " + e.origin() + ", not from a secretKeyRef");
-            }
-        }
-        for (JsonNode e : c.path("env")) {
-            if (CREDENTIAL.matcher(e.path("name").asText()).matches() && e.has("value")) {
-                problem(where + " env " + e.path("name").asText() + ": literal value (credentials come from a secretKeyRef)");
-            }
-        }
-    }
-
-    private void configMapsHoldNoCredentials() {
-        for (JsonNode cm : r.ofKind("ConfigMap")) {
-            cm.path("data").fieldNames().forEachRemaining(k -> {
-                if (CREDENTIAL.matcher(k).matches()) {
-                    problem(id(cm) + ": key " + k + " looks like a credential; credentials belong in a Secret");
-                }
-            });
-        }
-    }
-
-    /**
-     * The environment of a container: envFrom (in order) then env, as the kubelet builds it. A
-     * value from a ConfigMap is resolved to its text; a missing reference leaves it null (the
-     * reference checks report those).
-     */
-    Map<String, Env> env(JsonNode c) {
-        Map<String, Env> out = new LinkedHashMap<>();
-        for (JsonNode e : c.path("envFrom")) {
-            String prefix = e.path("prefix").asText("");
-            if (e.has("configMapRef")) {
-                String cmName = e.path("configMapRef").path("name").asText();
-                r.find("ConfigMap", cmName).ifPresent(cm -> cm.path("data").fields().forEachRemaining(f -> out.put(
-                        prefix + f.getKey(), new Env(prefix + f.getKey(), f.getValue().asText(), null, null, cmName,
-                                "ConfigMap " + cmName + " (envFrom)"))));
-            }
-            if (e.has("secretRef")) {
-                String sName = e.path("secretRef").path("name").asText();
-                r.find("Secret", sName).ifPresent(s -> s.path("data").fieldNames().forEachRemaining(k -> out.put(prefix + k,
-                        new Env(prefix + k, null, sName, k, null, "Secret " + sName + " (envFrom)"))));
-            }
-        }
-        for (JsonNode e : c.path("env")) {
-            String n = e.path("name").asText();
-            JsonNode from = e.path("valueFrom");
-            if (from.has("secretKeyRef")) {
-                out.put(n, new Env(n, null, from.path("secretKeyRef").path("name").asText(),
-                        from.path("secretKeyRef").path("key").asText(), null, "secretKeyRef"));
-            } else if (from.has("configMapKeyRef")) {
-                String cmName = from.path("configMapKeyRef").path("name").asText();
-                String key = from.path("configMapKeyRef").path("key").asText();
-                String v = r.find("ConfigMap", cmName).map(cm -> cm.path("data").path(key))
-                        .filter(JsonNode::isValueNode).map(JsonNode::asText).orElse(null);
-                out.put(n, new Env(n, v, null, null, cmName, "ConfigMap " + cmName + " (configMapKeyRef)"));
-            } else if (e.has("value")) {
-                out.put(n, new Env(n, e.path("value").asText(), null, null, null, "a literal value"));
-            } else {
-                out.put(n, new Env(n, null, null, null, null, "nowhere (fieldRef/resourceFieldRef)"));
-            }
-        }
-        return out;
-    }
-
-    // ------------------------------------------------------------------ Services
-
-    private void services() {
-        for (JsonNode s : r.ofKind("Service")) {
-            if (s.path("spec").path("type").asText().equals("ExternalName")) {
-                continue;
-            }
-            JsonNode selector = s.path("spec").path("selector");
-            List<JsonNode> pods = r.workloads().stream().filter(w -> selects(selector, podLabels(w), true)).toList();
-            if (pods.isEmpty()) {
-                problem(id(s) + ": selector " + selector + " selects the pods of no workload");
-                continue;
-            }
-            for (JsonNode p : s.path("spec").path("ports")) {
-                JsonNode target = p.has("targetPort") ? p.path("targetPort") : p.path("port");
-                for (JsonNode w : pods) {
-                    if (containerPort(w, target).isEmpty()) {
-                        problem(id(s) + " port " + p.path("port").asText() + ": targetPort " + target.asText()
-                                + " is not a declared containerPort of " + id(w));
-                    }
-                }
-            }
-        }
-        for (JsonNode sts : r.ofKind("StatefulSet")) {
-            String governing = sts.path("spec").path("serviceName").asText();
-            Optional<JsonNode> svc = r.find("Service", governing);
-            if (svc.isEmpty()) {
-                problem(id(sts) + ": serviceName " + governing + " names no Service");
-            } else if (!"None".equals(svc.get().path("spec").path("clusterIP").asText())) {
-                problem(id(sts) + ": its governing Service " + governing + " is not headless (clusterIP: None)");
-            } else if (!selects(svc.get().path("spec").path("selector"), podLabels(sts), true)) {
-                problem(id(sts) + ": its governing Service " + governing + " does not select its pods");
-            }
-        }
-    }
-
-    /** The number of the containerPort that {@code port} (a number or a port name) designates in the workload. */
-    static Optional<Integer> containerPort(JsonNode w, JsonNode port) {
-        for (JsonNode c : containers(w)) {
-            for (JsonNode p : c.path("ports")) {
-                if (port.isInt() && p.path("containerPort").isInt() && p.path("containerPort").asInt() == port.asInt()) {
-                    return Optional.of(port.asInt());
-                }
-                if (port.isTextual() && port.asText().equals(p.path("name").asText()) && p.path("containerPort").isInt()) {
-                    return Optional.of(p.path("containerPort").asInt());
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** A host of a URL ("image-store", "image-store.imgcast.svc[.cluster.local]") to its Service. */
-    private Optional<JsonNode> serviceOf(String host) {
-        String[] labels = host.split("\\.");
-        if (labels.length > 1 && !labels[1].equals(NAMESPACE)) {
-            return Optional.empty();
-        }
-        return r.find("Service", labels[0]);
-    }
-
-    private static boolean servicePort(JsonNode svc, int port) {
-        for (JsonNode p : svc.path("spec").path("ports")) {
-            if (p.path("port").asInt() == port) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The workload behind host:port, or empty after reporting why. */
-    private Optional<JsonNode> reach(String host, int port, String where) {
-        Optional<JsonNode> svc = serviceOf(host);
-        if (svc.isEmpty()) {
-            problem(where + ": host " + host + " is no Service of this rendering");
-            return Optional.empty();
-        }
-        if (!servicePort(svc.get(), port)) {
-            problem(where + ": port " + port + " is not a port of " + id(svc.get()));
-            return Optional.empty();
-        }
-        Optional<JsonNode> behind = r.workloads().stream()
-                .filter(w -> selects(svc.get().path("spec").path("selector"), podLabels(w), true)).findFirst();
-        if (behind.isEmpty()) {
-            problem(where + ": " + id(svc.get()) + " has no pods behind it");
-        }
-        return behind;
-    }
-
-    // ------------------------------------------------------------------ the three services
-
-    private Optional<JsonNode> serviceContainer(String svc) {
-        return r.workload(svc).flatMap(w -> Rendering.container(w, svc));
-    }
-
-    private Map<String, Env> serviceEnv(String svc) {
-        return serviceContainer(svc).map(this::env).orElse(Map.of());
-    }
-
-    private void service(String svc) {
-        Optional<JsonNode> found = r.workload(svc);
-        if (found.isEmpty()) {
-            problem(svc + ": no workload named " + svc);
-            return;
-        }
-        JsonNode w = found.get();
-        if (!SERVICE_KINDS.get(svc).equals(kind(w))) {
-            problem(id(w) + ": " + svc + " must be a " + SERVICE_KINDS.get(svc));
-        }
-        Optional<JsonNode> container = Rendering.container(w, svc);
-        if (container.isEmpty()) {
-            problem(id(w) + ": no container named " + svc);
-            return;
-        }
-        JsonNode c = container.get();
-        String where = id(w) + " container " + svc;
-        String image = c.path("image").asText();
-        Matcher m = Pattern.compile("(?:[^/@]+/)*imgcast/" + Pattern.quote(svc) + "(?::([\\w][\\w.-]{0,127}))?(@sha256:[0-9a-f]{64})?")
-                .matcher(image);
-        if (!m.matches()) {
-            problem(where + ": image " + image + " is not imgcast/" + svc + " (as built by the container-image profile)");
-        } else if ((m.group(1) == null && m.group(2) == null) || "latest".equals(m.group(1))) {
-            problem(where + ": image " + image + " is not pinned to a version or digest");
-        }
-        Integer httpPort = null;
-        for (Map.Entry<String, String> h : HEALTH.entrySet()) {
-            JsonNode probe = c.path(h.getKey());
-            if (probe.isMissingNode() || probe.isNull()) {
-                problem(where + ": no " + h.getKey());
-                continue;
-            }
-            JsonNode get = probe.path("httpGet");
-            if (get.isMissingNode()) {
-                problem(where + ": " + h.getKey() + " is not an httpGet of " + h.getValue());
-                continue;
-            }
-            if (!h.getValue().equals(get.path("path").asText())) {
-                problem(where + ": " + h.getKey() + " path '" + get.path("path").asText() + "', expected " + h.getValue());
-            }
-            Optional<Integer> port = containerPort(w, get.path("port"));
-            if (port.isEmpty()) {
-                problem(where + ": " + h.getKey() + " port " + get.path("port").asText() + " is not a declared containerPort");
-            } else if (httpPort == null) {
-                httpPort = port.get();
-            } else if (!httpPort.equals(port.get())) {
-                problem(where + ": the health probes use different ports");
-            }
-        }
-        JsonNode annotations = w.path("spec").path("template").path("metadata").path("annotations");
-        if (!"true".equals(annotations.path("prometheus.io/scrape").asText())) {
-            problem(where + ": pod annotation prometheus.io/scrape is not \"true\"");
-        }
-        if (!"/q/metrics".equals(annotations.path("prometheus.io/path").asText())) {
-            problem(where + ": pod annotation prometheus.io/path '" + annotations.path("prometheus.io/path").asText()
-                    + "', expected /q/metrics");
-        }
-        String scrapePort = annotations.path("prometheus.io/port").asText();
-        if (!scrapePort.matches("\\d+") || containerPort(w, IntNode.valueOf(Integer.parseInt(scrapePort))).isEmpty()) {
-            problem(where + ": pod annotation prometheus.io/port '" + scrapePort + "' is not a declared containerPort");
-        } else if (httpPort != null && httpPort != Integer.parseInt(scrapePort)) {
-            problem(where + ": pod annotation prometheus.io/port " + scrapePort + " is not the HTTP port " + httpPort
-                    + " (where /q/health and /q/metrics are)");
-        }
-        Map<String, Env> env = env(c);
-        for (String required : REQUIRED.get(svc)) {
-            Env e = env.get(required);
-            if (e == null) {
-                problem(where + ": required setting " + required + " is not set");
-            } else if (e.secret() == null && (e.literal() == null || e.literal().isBlank())) {
-                boolean deferred = !expect.deployable() && required.equals("IMGCAST_SENDER_INTERFACE");
-                if (!deferred) {
-                    problem(where + ": required setting " + required + " is empty");
-                }
-            }
-        }
-        if (svc.equals("session-service")) {
-            int replicas = w.path("spec").path("replicas").asInt(1);
-            if (replicas < expect.minSessionReplicas()) {
-                problem(id(w) + ": " + replicas + " replica(s), expected at least " + expect.minSessionReplicas());
-            }
-        }
-        rabbitmq(svc, env, where);
-    }
-
-    private void rabbitmq(String svc, Map<String, Env> env, String where) {
-        Env host = env.get("RABBITMQ_HOST");
-        Env port = env.get("RABBITMQ_PORT");
-        if (host == null || port == null || host.literal() == null || port.literal() == null) {
-            return; // reported as missing
-        }
-        if (!port.literal().matches("\\d+")) {
-            problem(where + ": RABBITMQ_PORT '" + port.literal() + "' is not a number");
-            return;
-        }
-        Optional<JsonNode> broker = reach(host.literal(), Integer.parseInt(port.literal()), where + " RABBITMQ_HOST");
-        if (broker.isEmpty()) {
-            return;
-        }
-        Map<String, Env> brokerEnv = env(containers(broker.get()).get(0));
-        same(env.get("RABBITMQ_USERNAME"), brokerEnv.get("RABBITMQ_DEFAULT_USER"), where, id(broker.get()));
-        same(env.get("RABBITMQ_PASSWORD"), brokerEnv.get("RABBITMQ_DEFAULT_PASS"), where, id(broker.get()));
-    }
-
-    /** Both ends of a credential read the same Secret key (or the same value). */
-    private void same(Env client, Env server, String where, String serverId) {
-        if (client == null || server == null) {
-            if (client != null) {
-                problem(serverId + ": has no counterpart of " + client.name() + " of " + where);
-            }
-            return;
-        }
-        if (!client.source().equals(server.source())) {
-            problem(where + ": " + client.name() + " comes from " + client.source() + " but " + serverId + " takes "
-                    + server.name() + " from " + server.source());
-        }
-    }
-
-    private void datasources() {
-        Map<String, String> histories = new LinkedHashMap<>();
-        for (String svc : List.of("session-service", "image-store")) {
-            Map<String, Env> env = serviceEnv(svc);
-            Env url = env.get("QUARKUS_DATASOURCE_JDBC_URL");
-            if (url == null || url.literal() == null) {
-                continue; // reported as missing
-            }
-            String where = svc + " QUARKUS_DATASOURCE_JDBC_URL";
-            Matcher m = JDBC.matcher(url.literal());
-            if (!m.matches()) {
-                problem(where + " '" + url.literal() + "' is not jdbc:postgresql://HOST[:PORT]/DATABASE[?...]");
-                continue;
-            }
-            int port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
-            String database = m.group(3);
-            Map<String, String> params = new LinkedHashMap<>();
-            if (m.group(4) != null) {
-                for (String p : m.group(4).split("&")) {
-                    int eq = p.indexOf('=');
-                    params.put(eq < 0 ? p : p.substring(0, eq), eq < 0 ? "" : p.substring(eq + 1));
-                }
-            }
-            Env flyway = env.get("QUARKUS_FLYWAY_SCHEMAS");
-            String schema = flyway == null || flyway.literal() == null ? "public" : flyway.literal().split(",")[0].strip();
-            String current = params.getOrDefault("currentSchema", "public");
-            if (!current.equals(schema)) {
-                problem(where + ": currentSchema " + current + " is not the Flyway schema " + schema
-                        + " (QUARKUS_FLYWAY_SCHEMAS): Hibernate would look for the tables elsewhere");
-            }
-            String history = database + "/" + schema;
-            histories.forEach((other, h) -> {
-                if (h.equals(history)) {
-                    problem(svc + " and " + other + " share the database and schema " + history
-                            + " and so one Flyway history table: give each its own schema or database");
-                }
-            });
-            histories.put(svc, history);
-            Optional<JsonNode> db = reach(m.group(1), port, where);
-            if (db.isEmpty()) {
-                continue;
-            }
-            Map<String, Env> dbEnv = env(containers(db.get()).get(0));
-            Env dbName = dbEnv.get("POSTGRES_DB");
-            Env dbUser = dbEnv.get("POSTGRES_USER");
-            String expectedDb = dbName != null ? dbName.literal() : dbUser != null ? dbUser.literal() : "postgres";
-            if (!database.equals(expectedDb)) {
-                problem(where + ": database " + database + ", but " + id(db.get()) + " creates " + expectedDb);
-            }
-            Env user = env.get("QUARKUS_DATASOURCE_USERNAME");
-            String expectedUser = dbUser != null ? dbUser.literal() : "postgres";
-            if (user != null && user.literal() != null && !user.literal().equals(expectedUser)) {
-                problem(svc + " QUARKUS_DATASOURCE_USERNAME " + user.literal() + ", but " + id(db.get()) + " creates the user "
-                        + expectedUser);
-            }
-            same(env.get("QUARKUS_DATASOURCE_PASSWORD"), dbEnv.get("POSTGRES_PASSWORD"), svc, id(db.get()));
-        }
-    }
-
-    private void sender() {
-        Optional<JsonNode> found = r.workload("multicast-sender");
-        if (found.isEmpty()) {
-            return;
-        }
-        JsonNode w = found.get();
-        JsonNode pod = podSpec(w);
-        String where = id(w);
-        if (!pod.path("hostNetwork").asBoolean()) {
-            problem(where + ": hostNetwork is not true (its multicast must reach the devices' segment)");
-        }
-        if (!"ClusterFirstWithHostNet".equals(pod.path("dnsPolicy").asText())) {
-            problem(where + ": dnsPolicy is not ClusterFirstWithHostNet (on the host network it would lose the cluster DNS)");
-        }
-        List<String> sites = new ArrayList<>();
-        if (pod.path("nodeSelector").has(SITE_LABEL)) {
-            sites.add(pod.path("nodeSelector").path(SITE_LABEL).asText());
-        }
-        for (JsonNode term : pod.path("affinity").path("nodeAffinity").path("requiredDuringSchedulingIgnoredDuringExecution")
-                .path("nodeSelectorTerms")) {
-            for (JsonNode e : term.path("matchExpressions")) {
-                if (SITE_LABEL.equals(e.path("key").asText()) && "In".equals(e.path("operator").asText())) {
-                    e.path("values").forEach(v -> sites.add(v.asText()));
-                }
-            }
-        }
-        if (sites.isEmpty()) {
-            problem(where + ": no nodeSelector or required nodeAffinity on the site label " + SITE_LABEL);
-        } else if (expect.deployable() && sites.stream().anyMatch(s -> s.isBlank() || s.equals(SITE_PLACEHOLDER))) {
-            problem(where + ": the site label " + SITE_LABEL + " is still '" + SITE_PLACEHOLDER + "': name the site in the overlay");
-        }
-        boolean oneperNode = false;
-        for (JsonNode term : pod.path("affinity").path("podAntiAffinity").path("requiredDuringSchedulingIgnoredDuringExecution")) {
-            oneperNode |= "kubernetes.io/hostname".equals(term.path("topologyKey").asText())
-                    && selects(term.path("labelSelector"), podLabels(w), false);
-        }
-        if (!oneperNode) {
-            problem(where + ": no required podAntiAffinity on kubernetes.io/hostname against its own pods (one sender per node)");
-        }
-        Optional<JsonNode> c = Rendering.container(w, "multicast-sender");
-        if (c.isEmpty()) {
-            return;
-        }
-        Map<String, Env> env = env(c.get());
-        Env url = env.get("IMGCAST_IMAGE_STORE_URL");
-        if (url != null && url.literal() != null) {
-            try {
-                URI u = URI.create(url.literal());
-                int port = u.getPort() < 0 ? ("https".equals(u.getScheme()) ? 443 : 80) : u.getPort();
-                if (u.getHost() == null) {
-                    problem(where + ": IMGCAST_IMAGE_STORE_URL '" + url.literal() + "' has no host");
-                } else {
-                    Optional<JsonNode> store = reach(u.getHost(), port, where + " IMGCAST_IMAGE_STORE_URL");
-                    if (store.isPresent() && !name(store.get()).equals("image-store")) {
-                        problem(where + ": IMGCAST_IMAGE_STORE_URL reaches " + id(store.get()) + ", not image-store");
-                    }
-                }
-            } catch (IllegalArgumentException e) {
-                problem(where + ": IMGCAST_IMAGE_STORE_URL '" + url.literal() + "' is not a URL");
-            }
-        }
-        Env reader = serviceEnv("image-store").get("IMGCAST_READER_PASSWORD");
-        if (env.get("IMGCAST_IMAGE_STORE_PASSWORD") != null && reader != null) {
-            same(env.get("IMGCAST_IMAGE_STORE_PASSWORD"), reader, where, "image-store");
-        }
-        Env cache = env.get("IMGCAST_SENDER_CACHE_DIR");
-        if (cache != null && cache.literal() != null && !mounted(c.get(), cache.literal())) {
-            problem(where + ": IMGCAST_SENDER_CACHE_DIR " + cache.literal() + " is not the mount path of a volume");
-        }
-    }
-
-    private static boolean mounted(JsonNode container, String path) {
-        for (JsonNode m : container.path("volumeMounts")) {
-            if (m.path("mountPath").asText().equals(path)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void imageStore() {
-        Optional<JsonNode> found = r.workload("image-store");
-        if (found.isEmpty() || !kind(found.get()).equals("StatefulSet")) {
-            return; // reported by service()
-        }
-        JsonNode w = found.get();
-        int replicas = w.path("spec").path("replicas").asInt(1);
-        if (replicas != 1) {
-            problem(id(w) + ": " + replicas + " replicas; exactly one holds the images (its volume)");
-        }
-        Optional<JsonNode> c = Rendering.container(w, "image-store");
-        Env dir = c.map(this::env).map(e -> e.get("IMGCAST_IMAGES_DIR")).orElse(null);
-        if (dir == null || dir.literal() == null) {
-            return;
-        }
-        Set<String> claims = new LinkedHashSet<>();
-        w.path("spec").path("volumeClaimTemplates").forEach(v -> claims.add(v.path("metadata").path("name").asText()));
-        boolean onClaim = false;
-        for (JsonNode m : c.get().path("volumeMounts")) {
-            onClaim |= m.path("mountPath").asText().equals(dir.literal()) && claims.contains(m.path("name").asText());
-        }
-        if (!onClaim) {
-            problem(id(w) + ": IMGCAST_IMAGES_DIR " + dir.literal() + " is not the mount path of a volumeClaimTemplate "
-                    + claims);
-        }
-    }
-
-    // ------------------------------------------------------------------ monitoring, disruption
-
-    private void monitors() {
-        Set<String> covered = new TreeSet<>();
-        for (JsonNode pm : r.ofKind("PodMonitor")) {
-            List<JsonNode> pods = r.workloads().stream().filter(w -> selects(pm.path("spec").path("selector"), podLabels(w), false))
-                    .toList();
-            if (pods.isEmpty()) {
-                problem(id(pm) + ": selects the pods of no workload");
-            }
-            if (pm.path("spec").path("podMetricsEndpoints").isEmpty()) {
-                problem(id(pm) + ": no podMetricsEndpoints");
-            }
-            for (JsonNode ep : pm.path("spec").path("podMetricsEndpoints")) {
-                if (!"/q/metrics".equals(ep.path("path").asText())) {
-                    problem(id(pm) + ": path '" + ep.path("path").asText() + "', expected /q/metrics");
-                }
-                JsonNode port = ep.has("port") ? ep.path("port") : ep.has("portNumber") ? ep.path("portNumber") : ep.path("targetPort");
-                for (JsonNode w : pods) {
-                    if (containerPort(w, port).isEmpty()) {
-                        problem(id(pm) + ": port " + port.asText() + " is not a declared containerPort of " + id(w));
-                    } else if ("/q/metrics".equals(ep.path("path").asText())) {
-                        covered.add(name(w));
-                    }
-                }
-            }
-        }
-        for (JsonNode sm : r.ofKind("ServiceMonitor")) {
-            List<JsonNode> svcs = r.ofKind("Service").stream()
-                    .filter(s -> selects(sm.path("spec").path("selector"), Rendering.strings(s.path("metadata").path("labels")), false))
-                    .toList();
-            if (svcs.isEmpty()) {
-                problem(id(sm) + ": selects no Service");
-            }
-            for (JsonNode ep : sm.path("spec").path("endpoints")) {
-                if (!"/q/metrics".equals(ep.path("path").asText())) {
-                    problem(id(sm) + ": path '" + ep.path("path").asText() + "', expected /q/metrics");
-                }
-                for (JsonNode s : svcs) {
-                    boolean named = false;
-                    for (JsonNode p : s.path("spec").path("ports")) {
-                        named |= p.path("name").asText().equals(ep.path("port").asText());
-                    }
-                    if (!named) {
-                        problem(id(sm) + ": port " + ep.path("port").asText() + " is no named port of " + id(s));
-                    } else {
-                        r.workloads().stream().filter(w -> selects(s.path("spec").path("selector"), podLabels(w), true))
-                                .forEach(w -> covered.add(name(w)));
-                    }
-                }
-            }
-        }
-        if (expect.monitorsRequired()) {
-            for (String svc : SERVICES) {
-                if (!covered.contains(svc)) {
-                    problem(svc + ": no PodMonitor or ServiceMonitor scrapes its /q/metrics");
-                }
-            }
-        }
-    }
-
-    private void disruptionBudgets() {
-        for (JsonNode pdb : r.ofKind("PodDisruptionBudget")) {
-            if (r.workloads().stream().noneMatch(w -> selects(pdb.path("spec").path("selector"), podLabels(w), false))) {
-                problem(id(pdb) + ": selects the pods of no workload");
             }
         }
     }
