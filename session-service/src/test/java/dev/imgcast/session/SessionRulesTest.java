@@ -31,6 +31,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Every session rule (who may join, when a run starts, who masters it), over the REST API, against the real PostgreSQL and
  * RabbitMQ of this machine.
+ *
+ * <p>Over 400 lines on purpose: it is the rule book as tests, one test per rule in the order an
+ * admin meets them, sharing the device helpers at the bottom; split, the rules would be harder to
+ * check against each other, and each extra class would start another Quarkus application.
  */
 @QuarkusTest
 class SessionRulesTest {
