@@ -3,6 +3,14 @@ package dev.imgcast.systemtests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.imgcast.events.EncodedEvent;
+import dev.imgcast.events.Envelope;
+import dev.imgcast.events.EventCodec;
+import dev.imgcast.events.Exchange;
+import dev.imgcast.events.TransferFinished;
 import dev.imgcast.testsupport.AdminHttp;
 import dev.imgcast.testsupport.PackagedApp;
 import dev.imgcast.testsupport.Ports;
@@ -10,6 +18,7 @@ import dev.imgcast.testsupport.Waits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -36,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServiceHealthIT {
     private static final String ADMIN = "health-admin";
     private static final String DATASOURCE = "Database connections health check";
+    private static final long UNKNOWN_RUN = 987_654_321L;
     private static final String CHANNELS = "SmallRye Reactive Messaging - readiness check";
 
     @TempDir
@@ -86,12 +96,20 @@ class ServiceHealthIT {
                     HttpResponse<String> live = get(ports, s, "/q/health/live");
                     assertEquals(200, live.statusCode(), s + ": liveness does not follow the database: " + live.body());
                 }
+                // an event that comes while the database is away is kept, not lost, and does
+                // not stop the consumer (it would leave the service not ready for good)
+                publishTransferFinished(UNKNOWN_RUN);
+                Waits.until(30, () -> Files.readString(work.resolve("session.log")),
+                        log -> log.contains("delivered again"), log -> "the transfer event during the outage: " + log);
             } finally {
                 postgres("start");
             }
             for (String s : ports.keySet()) {
                 await(ports, s, 200, "PostgreSQL back");
             }
+            Waits.until(30, () -> Files.readString(work.resolve("session.log")),
+                    log -> log.contains("for unknown run " + UNKNOWN_RUN + " ignored"),
+                    log -> "the event held back during the outage was not applied after it: " + log);
             awaitApi(ports, "session-service", "/api/sessions");
             awaitApi(ports, "image-store", "/api/images");
 
@@ -113,6 +131,18 @@ class ServiceHealthIT {
                 JsonObject up = await(ports, s, 200, "RabbitMQ back");
                 assertEquals("UP", check(up, CHANNELS), s + ": " + up.encodePrettily());
             }
+        }
+    }
+
+    /** A transfer.finished for a run no session-service has: applied means logged and ignored. */
+    private static void publishTransferFinished(long runId) throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        try (Connection connection = factory.newConnection("service-health-it"); Channel ch = connection.createChannel()) {
+            EncodedEvent event = EventCodec.encode(new TransferFinished(Envelope.now(), runId,
+                    TransferFinished.Outcome.FAILED, "sent by ServiceHealthIT"));
+            ch.basicPublish(Exchange.TRANSFER.exchangeName(), event.type().routingKey(), null,
+                    event.json().getBytes(StandardCharsets.UTF_8));
         }
     }
 

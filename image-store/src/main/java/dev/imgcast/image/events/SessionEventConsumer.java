@@ -3,6 +3,7 @@ package dev.imgcast.image.events;
 import dev.imgcast.events.EventCodec;
 import dev.imgcast.events.MalformedEventException;
 import dev.imgcast.events.ParticipantRegistered;
+import dev.imgcast.events.Redelivery;
 import dev.imgcast.events.SessionEvent;
 import dev.imgcast.events.SessionInfo;
 import dev.imgcast.events.SessionOpened;
@@ -44,12 +45,18 @@ public class SessionEventConsumer {
             return message.nack(e);
         }
         SessionInfo session = event.session();
-        if (event instanceof SessionOpened || event instanceof SessionStarted || event instanceof ParticipantRegistered) {
-            if (session.imageId() != null) {
-                uses.inUse(session.runId(), session.imageId(), session.name());
+        try {
+            if (event instanceof SessionOpened || event instanceof SessionStarted || event instanceof ParticipantRegistered) {
+                if (session.imageId() != null) {
+                    uses.inUse(session.runId(), session.imageId(), session.name());
+                }
+            } else if (event instanceof SessionRunFinished) {
+                uses.released(session.runId());
             }
-        } else if (event instanceof SessionRunFinished) {
-            uses.released(session.runId());
+        } catch (RuntimeException e) {
+            LOG.warnf("session event %s %s not applied, delivered again in %d s: %s", event.type(), event.eventId(),
+                    Redelivery.PAUSE.toSeconds(), e.getMessage());
+            return Redelivery.later(message, e);
         }
         return message.ack();
     }

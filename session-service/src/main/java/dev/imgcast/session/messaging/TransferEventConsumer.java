@@ -2,6 +2,7 @@ package dev.imgcast.session.messaging;
 
 import dev.imgcast.events.EventCodec;
 import dev.imgcast.events.MalformedEventException;
+import dev.imgcast.events.Redelivery;
 import dev.imgcast.events.TransferEvent;
 import dev.imgcast.session.domain.SessionException;
 import dev.imgcast.session.service.TransferEventService;
@@ -17,7 +18,8 @@ import org.jboss.logging.Logger;
 /**
  * Consumes {@code transfer.*} events (progress and results of a running transfer), read by the
  * event contract's codec, and hands them to {@link TransferEventService}. A malformed event, or
- * one the rules refuse, is rejected (logged, counted, not retried); it never stops the consumer.
+ * one the rules refuse, is rejected (logged, counted, not retried); one that fails for a passing
+ * reason (the database is away) goes back to the queue after a pause. Neither stops the consumer.
  */
 @ApplicationScoped
 public class TransferEventConsumer {
@@ -28,6 +30,7 @@ public class TransferEventConsumer {
 
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
 
     @Incoming("transfer-events")
     @Blocking
@@ -48,6 +51,11 @@ public class TransferEventConsumer {
             rejected.incrementAndGet();
             LOG.warnf("transfer event %s %s rejected: %s", event.type(), event.eventId(), e.getMessage());
             return message.nack(e);
+        } catch (RuntimeException e) {
+            retried.incrementAndGet();
+            LOG.warnf("transfer event %s %s not applied, delivered again in %d s: %s", event.type(), event.eventId(),
+                    Redelivery.PAUSE.toSeconds(), e.getMessage());
+            return Redelivery.later(message, e);
         }
     }
 
@@ -57,5 +65,9 @@ public class TransferEventConsumer {
 
     public long applied() {
         return applied.get();
+    }
+
+    public long retried() {
+        return retried.get();
     }
 }
