@@ -1,6 +1,6 @@
 package dev.imgcast.agent;
 
-import dev.imgcast.protocol.engine.BlockSource;
+import dev.imgcast.protocol.image.BlockSource;
 import dev.imgcast.protocol.engine.ReceiverOutcome;
 import dev.imgcast.protocol.engine.ReceiverResult;
 import dev.imgcast.protocol.image.BlockDevices;

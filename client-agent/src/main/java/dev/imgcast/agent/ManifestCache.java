@@ -1,6 +1,6 @@
 package dev.imgcast.agent;
 
-import dev.imgcast.protocol.engine.BlockSource;
+import dev.imgcast.protocol.image.BlockSource;
 import dev.imgcast.protocol.image.Manifest;
 import dev.imgcast.protocol.image.ManifestScanner;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package dev.imgcast.protocol.engine;
 
 import dev.imgcast.protocol.image.ImageLayout;
+import dev.imgcast.protocol.image.ImageTarget;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.BitSet;

@@ -1,6 +1,7 @@
 package dev.imgcast.protocol.engine;
 
 import dev.imgcast.protocol.image.ImageLayout;
+import dev.imgcast.protocol.image.ImageTarget;
 import dev.imgcast.protocol.image.Manifest;
 import dev.imgcast.protocol.image.PacketBitmap;
 import dev.imgcast.protocol.image.Sizes;

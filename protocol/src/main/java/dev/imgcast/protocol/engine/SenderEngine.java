@@ -1,5 +1,6 @@
 package dev.imgcast.protocol.engine;
 
+import dev.imgcast.protocol.image.BlockSource;
 import dev.imgcast.protocol.image.ImageLayout;
 import dev.imgcast.protocol.image.Manifest;
 import dev.imgcast.protocol.image.PacketBitmap;

@@ -1,6 +1,5 @@
 package dev.imgcast.protocol.image;
 
-import dev.imgcast.protocol.engine.BlockSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,7 +1,5 @@
 package dev.imgcast.protocol.image;
 
-import dev.imgcast.protocol.engine.BlockSource;
-import dev.imgcast.protocol.engine.ImageTarget;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 

@@ -1,6 +1,6 @@
 package dev.imgcast.protocol.transfer;
 
-import dev.imgcast.protocol.engine.BlockSource;
+import dev.imgcast.protocol.image.BlockSource;
 import dev.imgcast.protocol.engine.SenderEngine;
 import dev.imgcast.protocol.image.Manifest;
 import dev.imgcast.protocol.net.EngineRunner;

@@ -1,4 +1,4 @@
-package dev.imgcast.protocol.engine;
+package dev.imgcast.protocol.image;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
