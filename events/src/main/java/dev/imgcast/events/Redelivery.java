@@ -1,6 +1,7 @@
 package dev.imgcast.events;
 
 import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -13,14 +14,25 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
  * keeps running: an exception thrown out of an {@code @Incoming} method would stop the channel
  * for good and leave the service not ready after the outage ended.
  *
- * <p>Events that can never be applied (malformed, refused by the rules) are not for this: they
- * are rejected, since they would come back the same.
+ * <p>Only trouble with the database counts as passing ({@link #databaseTrouble}): an event that
+ * fails for any other reason (a bug, a refusal by the rules, a malformed event) would fail the same
+ * way every time, so it is rejected and logged instead of going round for ever.
  */
 public final class Redelivery {
     /** The pause before an event goes back to its queue. */
     public static final Duration PAUSE = Duration.ofSeconds(1);
 
     private Redelivery() {
+    }
+
+    /** Whether the failure came from the database (a JDBC {@link SQLException} anywhere in its causes). */
+    public static boolean databaseTrouble(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

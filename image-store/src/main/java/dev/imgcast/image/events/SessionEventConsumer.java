@@ -54,9 +54,13 @@ public class SessionEventConsumer {
                 uses.released(session.runId());
             }
         } catch (RuntimeException e) {
-            LOG.warnf("session event %s %s not applied, delivered again in %d s: %s", event.type(), event.eventId(),
-                    Redelivery.PAUSE.toSeconds(), e.getMessage());
-            return Redelivery.later(message, e);
+            if (Redelivery.databaseTrouble(e)) {
+                LOG.warnf("session event %s %s not applied, delivered again in %d s: %s", event.type(), event.eventId(),
+                        Redelivery.PAUSE.toSeconds(), e.getMessage());
+                return Redelivery.later(message, e);
+            }
+            LOG.errorf(e, "session event %s %s failed and is rejected", event.type(), event.eventId());
+            return message.nack(e);
         }
         return message.ack();
     }

@@ -19,7 +19,8 @@ import org.jboss.logging.Logger;
  * Consumes {@code transfer.*} events (progress and results of a running transfer), read by the
  * event contract's codec, and hands them to {@link TransferEventService}. A malformed event, or
  * one the rules refuse, is rejected (logged, counted, not retried); one that fails for a passing
- * reason (the database is away) goes back to the queue after a pause. Neither stops the consumer.
+ * reason (the database is away) goes back to the queue after a pause; one that fails otherwise is
+ * logged with its stack and rejected. None of them stops the consumer.
  */
 @ApplicationScoped
 public class TransferEventConsumer {
@@ -52,10 +53,15 @@ public class TransferEventConsumer {
             LOG.warnf("transfer event %s %s rejected: %s", event.type(), event.eventId(), e.getMessage());
             return message.nack(e);
         } catch (RuntimeException e) {
-            retried.incrementAndGet();
-            LOG.warnf("transfer event %s %s not applied, delivered again in %d s: %s", event.type(), event.eventId(),
-                    Redelivery.PAUSE.toSeconds(), e.getMessage());
-            return Redelivery.later(message, e);
+            if (Redelivery.databaseTrouble(e)) {
+                retried.incrementAndGet();
+                LOG.warnf("transfer event %s %s not applied, delivered again in %d s: %s", event.type(), event.eventId(),
+                        Redelivery.PAUSE.toSeconds(), e.getMessage());
+                return Redelivery.later(message, e);
+            }
+            rejected.incrementAndGet();
+            LOG.errorf(e, "transfer event %s %s failed and is rejected", event.type(), event.eventId());
+            return message.nack(e);
         }
     }
 
