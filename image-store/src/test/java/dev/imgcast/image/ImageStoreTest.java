@@ -21,6 +21,8 @@ import dev.imgcast.events.SessionRunFinished;
 import dev.imgcast.protocol.image.Manifest;
 import dev.imgcast.testsupport.Waits;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RestAssuredConfig;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
@@ -103,6 +105,16 @@ class ImageStoreTest {
         reader().header("Range", "bytes=" + data.length + "-").get("/api/images/{id}/content", id).then()
                 .statusCode(416).header("Content-Range", "bytes */" + data.length);
         reader().header("Range", "bytes=5-2,7-9").get("/api/images/{id}/content", id).then().statusCode(416);
+        // positions past 2^63: an answer (not a hung connection), read as "beyond the image"
+        RestAssuredConfig bounded = RestAssuredConfig.config().httpClient(HttpClientConfig.httpClientConfig()
+                .setParam("http.socket.timeout", 10_000).setParam("http.connection.timeout", 10_000));
+        reader().config(bounded).header("Range", "bytes=99999999999999999999-").get("/api/images/{id}/content", id).then()
+                .statusCode(416).header("Content-Range", "bytes */" + data.length)
+                .body("message", containsString("unsatisfiable range"));
+        reader().config(bounded).header("Range", "bytes=7-99999999999999999999").get("/api/images/{id}/content", id)
+                .then().statusCode(206).header("Content-Range", "bytes 7-" + (data.length - 1) + "/" + data.length);
+        reader().config(bounded).header("Range", "bytes=-99999999999999999999").get("/api/images/{id}/content", id)
+                .then().statusCode(206).header("Content-Range", "bytes 0-" + (data.length - 1) + "/" + data.length);
 
         Manifest manifest = Manifest.parse(reader().get("/api/images/{id}/manifest", id).then().statusCode(200)
                 .extract().asByteArray());

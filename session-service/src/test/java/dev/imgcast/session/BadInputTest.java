@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.imgcast.session.Api.Device;
 import dev.imgcast.session.model.Participant;
@@ -64,6 +65,24 @@ class BadInputTest {
                 create.put("time", c[1]);
             }
             admin().body(create).post("/api/sessions").then().statusCode(400).body("message", equalTo(c[2]));
+        }
+        admin().get("/api/sessions/{name}", name).then().statusCode(404);
+    }
+
+    /** A short number with a huge exponent is refused with a short answer, not one as long as its digits. */
+    @Test
+    void hugeExponentsAreRefusedInAFewBytes() {
+        String name = Api.name("exp");
+        for (String time : new String[] {"1e9999999", "1e999999999", "1e-999999999", "-1e999999999"}) {
+            String register = "{\"deviceId\": \"m\", \"role\": \"master\", \"clients\": 2, \"time\": " + time + "}";
+            String answer = device().body(register).post("/api/sessions/{name}/registrations", name).then().statusCode(400)
+                    .body("message", containsString("time must be between 0.001 and 1440 minutes, got "))
+                    .extract().asString();
+            assertTrue(answer.length() < 300, time + ": " + answer.length() + " bytes");
+            String create = "{\"name\": \"" + name + "\", \"imageId\": \"x\", \"confirm\": true, \"time\": " + time + "}";
+            answer = admin().body(create).post("/api/sessions").then().statusCode(400)
+                    .body("message", containsString("time must be between")).extract().asString();
+            assertTrue(answer.length() < 300, time + ": " + answer.length() + " bytes");
         }
         admin().get("/api/sessions/{name}", name).then().statusCode(404);
     }

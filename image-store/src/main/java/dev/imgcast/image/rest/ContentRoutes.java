@@ -7,6 +7,7 @@ import static dev.imgcast.image.ImageStoreException.Kind.RANGE_NOT_SATISFIABLE;
 
 import dev.imgcast.image.ImageIds;
 import dev.imgcast.image.ImageStoreException;
+import dev.imgcast.image.ImageView;
 import dev.imgcast.image.service.CatalogueService;
 import dev.imgcast.image.service.ImageVolume;
 import dev.imgcast.image.service.UploadService;
@@ -104,45 +105,66 @@ public class ContentRoutes {
     private void download(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         vertx.executeBlocking(() -> catalogue.view(id), false).onFailure(e -> fail(ctx, e)).onSuccess(view -> {
-            Path file = volume.file(id);
-            if (!Files.isRegularFile(file)) {
-                fail(ctx, new ImageStoreException(FAILED, "image " + id + " is registered but its file is missing"));
-                return;
+            try {
+                serve(ctx, id, view);
+            } catch (RuntimeException e) {
+                fail(ctx, e);  // whatever goes wrong here is answered, never a connection left open
             }
-            long size = view.size();
-            long from = 0;
-            long to = size - 1;
-            HttpServerResponse response = ctx.response();
-            String range = ctx.request().getHeader("Range");
-            if (range != null) {
-                Matcher m = RANGE.matcher(range.trim());
-                if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
-                    rangeFail(ctx, size, "one range of the form bytes=first-last, bytes=first- or bytes=-count");
-                    return;
-                }
-                if (m.group(1).isEmpty()) {
-                    long count = Long.parseLong(m.group(2));
-                    from = Math.max(0, size - count);
-                } else {
-                    from = Long.parseLong(m.group(1));
-                    if (!m.group(2).isEmpty()) {
-                        to = Math.min(Long.parseLong(m.group(2)), size - 1);
-                    }
-                }
-                if (from >= size || from > to) {
-                    rangeFail(ctx, size, "the image has " + size + " bytes");
-                    return;
-                }
-                response.setStatusCode(206).putHeader("Content-Range", "bytes " + from + "-" + to + "/" + size);
-            }
-            response.putHeader("Accept-Ranges", "bytes").putHeader("Content-Type", "application/octet-stream")
-                    .putHeader("X-Imgcast-Sha256", view.sha256()).putHeader("ETag", "\"" + view.sha256() + "\"");
-            if (ctx.request().method().name().equals("HEAD")) {
-                response.putHeader("Content-Length", Long.toString(to - from + 1)).end();
-                return;
-            }
-            response.sendFile(file.toString(), from, to - from + 1);
         });
+    }
+
+    private void serve(RoutingContext ctx, String id, ImageView view) {
+        Path file = volume.file(id);
+        if (!Files.isRegularFile(file)) {
+            fail(ctx, new ImageStoreException(FAILED, "image " + id + " is registered but its file is missing"));
+            return;
+        }
+        long size = view.size();
+        long from = 0;
+        long to = size - 1;
+        HttpServerResponse response = ctx.response();
+        String range = ctx.request().getHeader("Range");
+        if (range != null) {
+            Matcher m = RANGE.matcher(range.trim());
+            if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+                rangeFail(ctx, size, "one range of the form bytes=first-last, bytes=first- or bytes=-count");
+                return;
+            }
+            if (m.group(1).isEmpty()) {
+                long count = position(m.group(2));
+                from = Math.max(0, size - count);
+            } else {
+                from = position(m.group(1));
+                if (!m.group(2).isEmpty()) {
+                    to = Math.min(position(m.group(2)), size - 1);
+                }
+            }
+            if (from >= size || from > to) {
+                rangeFail(ctx, size, "the image has " + size + " bytes");
+                return;
+            }
+            response.setStatusCode(206).putHeader("Content-Range", "bytes " + from + "-" + to + "/" + size);
+        }
+        response.putHeader("Accept-Ranges", "bytes").putHeader("Content-Type", "application/octet-stream")
+                .putHeader("X-Imgcast-Sha256", view.sha256()).putHeader("ETag", "\"" + view.sha256() + "\"");
+        if (ctx.request().method().name().equals("HEAD")) {
+            response.putHeader("Content-Length", Long.toString(to - from + 1)).end();
+            return;
+        }
+        response.sendFile(file.toString(), from, to - from + 1);
+    }
+
+    /**
+     * A byte position of a Range header. Digits past what a long holds mean "beyond any image":
+     * a first position there is unsatisfiable, a last position or a suffix length there means to
+     * the end (as RFC 9110 reads a number larger than the representation).
+     */
+    static long position(String digits) {
+        try {
+            return Long.parseLong(digits);  // digits only (the pattern): it fails on overflow alone
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static void rangeFail(RoutingContext ctx, long size, String what) {

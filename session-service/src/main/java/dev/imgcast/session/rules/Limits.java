@@ -25,6 +25,15 @@ public final class Limits {
         return clients;
     }
 
+    /**
+     * A number as a refusal can repeat it: plain for ordinary values, scientific past 30 digits
+     * either side of the point (the plain form of 1e999999999 has a billion digits).
+     */
+    static String shown(BigDecimal value) {
+        BigDecimal v = value.stripTrailingZeros();
+        return Math.abs((long) v.precision() - v.scale()) > 30 || Math.abs(v.scale()) > 30 ? v.toString() : v.toPlainString();
+    }
+
     /** Validated {@code time=} in minutes (decimals allowed), as milliseconds; null stays null. */
     public static Long timeMillis(BigDecimal minutes) {
         if (minutes == null) {
@@ -32,7 +41,7 @@ public final class Limits {
         }
         if (minutes.compareTo(MIN_TIME_MINUTES) < 0 || minutes.compareTo(MAX_TIME_MINUTES) > 0) {
             throw new IllegalArgumentException("time must be between " + MIN_TIME_MINUTES + " and "
-                    + MAX_TIME_MINUTES + " minutes, got " + minutes.stripTrailingZeros().toPlainString());
+                    + MAX_TIME_MINUTES + " minutes, got " + shown(minutes));
         }
         return minutes.multiply(BigDecimal.valueOf(60_000)).setScale(0, RoundingMode.HALF_UP).longValueExact();
     }
