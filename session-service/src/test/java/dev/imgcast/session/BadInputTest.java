@@ -87,6 +87,28 @@ class BadInputTest {
         admin().get("/api/sessions/{name}", name).then().statusCode(404);
     }
 
+    /** Values of the wrong type are refused, not coerced into something the sender did not mean. */
+    @Test
+    void wrongTypesAreNotCoerced() {
+        String name = Api.name("types");
+        long runs = runs();
+        String[][] cases = {
+                {"{\"deviceId\": 12345}", "deviceId"},
+                {"{\"deviceId\": true}", "deviceId"},
+                {"{\"deviceId\": \"m\", \"role\": \"master\", \"clients\": 1.5}", "clients"},
+                {"{\"deviceId\": \"m\", \"role\": \"master\", \"clients\": \"2\"}", "clients"},
+                {"{\"deviceId\": \"d1\", \"hostname\": \"pc\\u0007-1\"}", "hostname must not contain control characters"},
+        };
+        for (String[] c : cases) {
+            device().body(c[0]).post("/api/sessions/{name}/registrations", name).then().statusCode(400)
+                    .body("message", containsString(c[1]));
+        }
+        admin().get("/api/sessions?all=maybe").then().statusCode(400).body("message", containsString("all must be true or false"));
+        admin().get("/api/sessions?all=true").then().statusCode(200);
+        admin().get("/api/sessions/{name}", name).then().statusCode(404);
+        assertEquals(runs, runs(), "a refused request leaves no run behind");
+    }
+
     @Test
     void malformedBodiesAreRefused() {
         String name = Api.name("json");

@@ -1,6 +1,7 @@
 package dev.imgcast.session.rest;
 
 import dev.imgcast.session.domain.CreatedSession;
+import dev.imgcast.session.domain.InvalidInputException;
 import dev.imgcast.session.domain.SessionView;
 import dev.imgcast.session.service.AdminService;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -42,9 +43,12 @@ public class AdminResource {
 
     @GET
     @Operation(summary = "Live sessions (all=true: every run ever, newest first; limit: at most that many)")
-    public List<SessionView> list(@QueryParam("all") @DefaultValue("false") boolean all,
+    public List<SessionView> list(@QueryParam("all") @DefaultValue("false") String all,
                                   @QueryParam("limit") @jakarta.validation.constraints.Min(1) Integer limit) {
-        return admin.list(all, limit);
+        if (!all.equals("true") && !all.equals("false")) {
+            throw new InvalidInputException("all must be true or false");
+        }
+        return admin.list(Boolean.parseBoolean(all), limit);
     }
 
     @POST

@@ -53,7 +53,9 @@ public class ErrorMappers {
         if (e instanceof UnrecognizedPropertyException u) {
             what = "unknown field '" + u.getPropertyName() + "'";
         } else if (e instanceof InvalidFormatException f) {
-            what = "'" + f.getValue() + "' is not a valid " + f.getTargetType().getSimpleName().toLowerCase()
+            String value = String.valueOf(f.getValue());
+            what = "'" + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "' is not a valid "
+                    + f.getTargetType().getSimpleName().toLowerCase()
                     + where;
         } else if (e instanceof MismatchedInputException) {
             what = "wrong type of value" + where;

@@ -12,7 +12,8 @@ public record RegisterRequest(
         @Schema(description = "Stable id of the device (e.g. its machine-id or main MAC)", required = true)
         @NotBlank @Size(max = 64) @Pattern(regexp = Names.CHARS, message = Names.MESSAGE)
         String deviceId,
-        @Size(max = 253) String hostname,
+        @Size(max = 253) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters")
+        String hostname,
         @Pattern(regexp = "([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}", message = "must look like 00:11:22:33:44:55") String mac,
         @Schema(description = "The device's address on the imaging network (the master's is where receivers send repairs)")
         @Size(max = 45) String address,
