@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The namespace lab: private test hosts on one machine (design.md section 4).
+# The namespace lab: private test hosts on one machine. Multicast and test UDP stay inside the
+# namespaces it creates (never the uplink of the root namespace, never an address off this machine).
 #
 #   lab.sh up LAB RECEIVERS [MTU]   create LAB-br (bridge), LAB-s (sender), LAB-r1..rN (receivers)
 #   lab.sh shape LAB RATE           shape the sender's link (tbf), e.g. 500mbit
