@@ -31,7 +31,6 @@ public class TransferEventConsumer {
 
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong applied = new AtomicLong();
-    private final AtomicLong retried = new AtomicLong();
 
     @Incoming("transfer-events")
     @Blocking
@@ -54,7 +53,6 @@ public class TransferEventConsumer {
             return message.nack(e);
         } catch (RuntimeException e) {
             if (Redelivery.databaseTrouble(e)) {
-                retried.incrementAndGet();
                 LOG.warnf("transfer event %s %s not applied, delivered again in %d s: %s", event.type(), event.eventId(),
                         Redelivery.PAUSE.toSeconds(), e.getMessage());
                 return Redelivery.later(message, e);
@@ -71,9 +69,5 @@ public class TransferEventConsumer {
 
     public long applied() {
         return applied.get();
-    }
-
-    public long retried() {
-        return retried.get();
     }
 }
