@@ -1,7 +1,6 @@
 package dev.imgcast.agent.lab;
 
 import dev.imgcast.protocol.wire.FrameWriter;
-import dev.imgcast.protocol.wire.PacketAuthenticator;
 import dev.imgcast.protocol.wire.PacketType;
 import dev.imgcast.protocol.wire.TransferKeys;
 import io.netty.buffer.ByteBuf;
@@ -14,7 +13,7 @@ import java.util.Random;
 
 /**
  * A hostile host for the lab tests: sends, to a group on eth0 of its namespace, well-formed
- * imgcast packets signed with a wrong key (DATA full of 0xFF for random blocks, fake VERIFY and
+ * imgcast packets encrypted with a wrong key (DATA full of 0xFF for random blocks, fake VERIFY and
  * DROP) and random junk, for a number of seconds.
  *
  * <p>Arguments: group port seconds
@@ -25,7 +24,7 @@ public final class LabForger {
         int port = Integer.parseInt(args[1]);
         long end = System.nanoTime() + (long) (Double.parseDouble(args[2]) * 1e9);
         FrameWriter forger = new FrameWriter(UnpooledByteBufAllocator.DEFAULT,
-                new PacketAuthenticator(TransferKeys.fromSecret("not the secret")), 0, 0);
+                TransferKeys.forTransfer(TransferKeys.random(), TransferKeys.salt(), 0).sender(), 0, 0, 0);
         Random random = new Random();
         long sent = 0;
         try (MulticastSocket socket = new MulticastSocket()) {

@@ -14,26 +14,31 @@ import dev.imgcast.protocol.wire.FrameWriter;
 import dev.imgcast.protocol.wire.Header;
 import dev.imgcast.protocol.wire.Join;
 import dev.imgcast.protocol.wire.ManifestChunk;
-import dev.imgcast.protocol.wire.PacketAuthenticator;
 import dev.imgcast.protocol.wire.PacketCounters;
 import dev.imgcast.protocol.wire.PacketType;
+import dev.imgcast.protocol.wire.ReplayWindow;
 import dev.imgcast.protocol.wire.Result;
 import dev.imgcast.protocol.wire.RoundEnd;
 import dev.imgcast.protocol.wire.Status;
+import dev.imgcast.protocol.wire.TransferKeys;
 import dev.imgcast.protocol.wire.Verdict;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
@@ -96,9 +101,20 @@ public final class ReceiverEngine implements TransferEngine {
     /** Blocks gathered in memory before they are written (16 MiB at 1 MiB blocks). */
     static final int ASSEMBLY_SLOTS = 16;
     static final int HASH_BLOCKS_PER_POLL_VERIFYING = 16;
+    /** A sender that announces but answers none of our JOINs for this long is not taken (a replay). */
+    static final long JOIN_PATIENCE = 5_000_000_000L;
+    /** How long only wire format v1 may be heard before the receiver says so and gives up. */
+    static final long OLD_VERSION_PATIENCE = 2_000_000_000L;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ImageTarget target;
-    private final PacketAuthenticator authenticator;
+    private final byte[] masterKey;
+    private final Map<String, TransferKeys.Ciphers> keyCache = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TransferKeys.Ciphers> eldest) {
+            return size() > 16;
+        }
+    };
     private final ByteBufAllocator allocator;
     private final int nodeId;
     private final byte[] host;
@@ -106,7 +122,8 @@ public final class ReceiverEngine implements TransferEngine {
     private final long senderTimeout;
     private final Consumer<String> log;
     private final PacketCounters counters = new PacketCounters();
-    private final Set<Integer> refusedTransfers = new HashSet<>();
+    /** Transfers not to join again, by {@link #keyId}: salt and transfer id. */
+    private final Set<String> refusedTransfers = new HashSet<>();
     private final List<ByteBuf> toSender = new ArrayList<>();
 
     private State state = State.LISTENING;
@@ -115,8 +132,19 @@ public final class ReceiverEngine implements TransferEngine {
     private boolean verified;
     private long createdAt = -1;
 
+    private InetSocketAddress local;
+    private InetAddress expectedSender;
+    private InetSocketAddress oldVersionFrom;
+    private long oldVersionSince;
+    private final java.util.Set<InetSocketAddress> warned = new java.util.HashSet<>();
+    private TransferKeys.Ciphers ciphers;
+    private ReplayWindow senderWindow;
+    private final byte[] challenge = new byte[Join.CHALLENGE_LENGTH];
+    private long joinedAt;
+    private boolean answered;
     private FrameWriter writer;
     private int transferId;
+    private String transferKeyId;
     private InetSocketAddress sender;
     private long lastHeardFromSender;
     private int payloadSize;
@@ -164,7 +192,10 @@ public final class ReceiverEngine implements TransferEngine {
             throw new IllegalArgumentException("node id 0 is the sender's");
         }
         this.target = target;
-        this.authenticator = new PacketAuthenticator(key);
+        if (key == null || key.length != TransferKeys.MASTER_LENGTH) {
+            throw new IllegalArgumentException("a transfer key is " + TransferKeys.MASTER_LENGTH + " bytes");
+        }
+        this.masterKey = key.clone();
         this.allocator = allocator;
         this.nodeId = nodeId;
         this.host = host.getBytes(StandardCharsets.UTF_8);
@@ -175,31 +206,75 @@ public final class ReceiverEngine implements TransferEngine {
 
     // ------------------------------------------------------------------ inbound
 
+    /** The address and port of this receiver's unicast socket: named in its JOIN. */
+    @Override
+    public void bind(InetSocketAddress self) {
+        this.local = self;
+    }
+
+    /** Takes as sender only a host with this address (a session's sender, as the registry gives it). */
+    public void expectSender(InetAddress address) {
+        this.expectedSender = address;
+    }
+
     /** Handles one received datagram (its readable bytes). Never throws for bad input. */
     @Override
     public boolean onDatagram(ByteBuf in, InetSocketAddress from, long now) {
-        Verdict verdict = DatagramValidator.check(in, authenticator);
+        Verdict verdict = DatagramValidator.frame(in);
+        if (verdict == Verdict.OLD_VERSION && oldVersionFrom == null) {
+            oldVersionFrom = from;
+            oldVersionSince = now;
+            log.accept("heard imgcast wire format v1 from " + from.getAddress().getHostAddress()
+                    + " (an older img); this img speaks v2");
+        }
+        if (verdict == Verdict.OK && Header.nodeId(in) != 0) {
+            verdict = Verdict.OTHER_TRANSFER; // another receiver's report (a unicast we should not see): not ours
+        }
         if (verdict != Verdict.OK) {
             counters.count(verdict);
             return false;
-        }
-        if (Header.nodeId(in) != 0) {
-            counters.count(Verdict.OK);
-            return false; // another receiver's report (a unicast we should not see): not ours
         }
         State before = state;
         PacketType type = PacketType.of(Header.type(in));
         int transfer = Header.transferId(in);
         if (writer == null || transfer != transferId) {
-            if (type == PacketType.ANNOUNCE && state == State.LISTENING) {
-                counters.count(Verdict.OK);
-                onFirstAnnounce(in, transfer, from, now);
+            if (type == PacketType.ANNOUNCE && state == State.LISTENING && !refusedTransfers.contains(keyId(in, transfer))) {
+                TransferKeys.Ciphers candidate = keysFor(in, transfer);
+                verdict = DatagramValidator.open(in, candidate.sender());
+                if (verdict == Verdict.OK && (!Announce.fromNamedSender(in, from)
+                        || expectedSender != null && !expectedSender.equals(from.getAddress()))) {
+                    verdict = Verdict.WRONG_ADDRESS;
+                    if (warned.add(from)) {
+                        log.accept("ignoring announcements from " + from.getAddress().getHostAddress() + " (the sender"
+                                + " is " + Announce.sender(in).getAddress().getHostAddress()
+                                + (expectedSender != null ? ", the registry names " + expectedSender.getHostAddress() : "")
+                                + ")");
+                    }
+                }
+                counters.count(verdict);
+                if (verdict == Verdict.OK) {
+                    onFirstAnnounce(in, transfer, from, now, candidate);
+                }
             } else {
                 counters.count(Verdict.OTHER_TRANSFER);
             }
             return state != before;
         }
-        counters.count(Verdict.OK);
+        verdict = from.equals(sender) ? DatagramValidator.open(in, ciphers.sender()) : Verdict.WRONG_ADDRESS;
+        if (verdict == Verdict.OK && !senderWindow.accept(Header.packetNumber(in))) {
+            verdict = Verdict.REPLAYED;
+        }
+        if (verdict == Verdict.OK && (type == PacketType.MANIFEST && !ManifestChunk.echoes(in, challenge)
+                || type == PacketType.ACCEPT && !Accept.echoes(in, challenge))) {
+            verdict = Verdict.REPLAYED; // an answer to a JOIN we did not send: a recording
+        }
+        counters.count(verdict);
+        if (verdict != Verdict.OK) {
+            return false;
+        }
+        if (type == PacketType.MANIFEST || type == PacketType.ACCEPT) {
+            answered = true;
+        }
         lastHeardFromSender = now;
         switch (type) {
             case DATA -> onData(in, now);
@@ -216,12 +291,21 @@ public final class ReceiverEngine implements TransferEngine {
         return state != before || !toSender.isEmpty() || (state == State.JOINING && nextJoinAt <= now);
     }
 
-    private void onFirstAnnounce(ByteBuf in, int transfer, InetSocketAddress from, long now) {
-        if (refusedTransfers.contains(transfer)) {
-            return;
-        }
+    private TransferKeys.Ciphers keysFor(ByteBuf announce, int transfer) {
+        byte[] salt = Announce.salt(announce);
+        return keyCache.computeIfAbsent(keyId(announce, transfer), k -> TransferKeys.forTransfer(masterKey, salt,
+                transfer));
+    }
+
+    /** What tells transfers apart for this receiver: the announced salt (in clear) and the transfer id. */
+    private static String keyId(ByteBuf announce, int transfer) {
+        return HexFormat.of().formatHex(Announce.salt(announce)) + "/" + Integer.toHexString(transfer);
+    }
+
+    private void onFirstAnnounce(ByteBuf in, int transfer, InetSocketAddress from, long now,
+            TransferKeys.Ciphers keys) {
         if (Announce.state(in) != Announce.STATE_WAITING) {
-            refusedTransfers.add(transfer);
+            refusedTransfers.add(keyId(in, transfer));
             log.accept("a transfer is already under way on this group; waiting for the next one");
             return;
         }
@@ -236,13 +320,25 @@ public final class ReceiverEngine implements TransferEngine {
             chunks = (manifestLength + chunkSize - 1) / chunkSize;
             manifestBytes = new byte[manifestLength];
         } catch (IllegalArgumentException e) {
-            refusedTransfers.add(transfer);
+            refusedTransfers.add(keyId(in, transfer));
             log.accept("ignoring a sender that announced an unusable transfer: " + e.getMessage());
             return;
         }
+        if (local == null) {
+            throw new IllegalStateException("bind the receiver to its address before it runs");
+        }
         transferId = transfer;
+        transferKeyId = keyId(in, transfer);
         sender = from;
-        writer = new FrameWriter(allocator, authenticator, transferId, nodeId);
+        ciphers = keys;
+        senderWindow = new ReplayWindow();
+        senderWindow.accept(Header.packetNumber(in));
+        RANDOM.nextBytes(challenge);
+        joinedAt = now;
+        answered = false;
+        // A random start in the lower half of the range: two receivers that drew the same node id
+        // would still not use the same nonce (protocol/README.md, nonces).
+        writer = new FrameWriter(allocator, ciphers.receivers(), transferId, nodeId, RANDOM.nextLong() >>> 2);
         payloadSize = Announce.payloadSize(in);
         announcedSize = Announce.imageSize(in);
         announcedBlockSize = Announce.blockSize(in);
@@ -345,9 +441,10 @@ public final class ReceiverEngine implements TransferEngine {
     }
 
     private void refuse(String why) {
-        refusedTransfers.add(transferId);
+        refusedTransfers.add(transferKeyId);
         log.accept(why);
         writer = null;
+        ciphers = null;
         manifest = null;
         ready = false;
         state = State.LISTENING;
@@ -494,13 +591,22 @@ public final class ReceiverEngine implements TransferEngine {
         toSender.clear();
         switch (state) {
             case LISTENING -> {
-                if (listenTimeout > 0 && now - createdAt > listenTimeout) {
+                if (oldVersionFrom != null && now - oldVersionSince > OLD_VERSION_PATIENCE) {
+                    fail(Failure.NETWORK, "the sender at " + oldVersionFrom.getAddress().getHostAddress() + " speaks"
+                            + " imgcast wire format v1 (an older img); this img speaks v2 and cannot receive from it:"
+                            + " run the same img version on the sender and on every receiver");
+                } else if (listenTimeout > 0 && now - createdAt > listenTimeout) {
                     fail(Failure.NETWORK, noSenderMessage());
                 }
                 return now + 50_000_000L;
             }
             case JOINING -> {
                 if (senderSilent(now)) {
+                    return now;
+                }
+                if (!answered && now - joinedAt > JOIN_PATIENCE) {
+                    refuse("the sender at " + sender.getAddress().getHostAddress() + " announces a transfer but answers"
+                            + " none of this receiver's registrations (a replayed recording?); listening again");
                     return now;
                 }
                 if (now >= nextJoinAt) {
@@ -701,7 +807,7 @@ public final class ReceiverEngine implements TransferEngine {
 
     private ByteBuf join(int nextChunk) {
         ByteBuf out = writer.begin(PacketType.JOIN, ready ? Join.FLAG_READY : 0, Join.bodyLength(host));
-        Join.writeBody(out, nextChunk, host);
+        Join.writeBody(out, nextChunk, local, challenge, host);
         return writer.finish(out);
     }
 

@@ -13,12 +13,13 @@ import dev.imgcast.protocol.wire.FrameWriter;
 import dev.imgcast.protocol.wire.Header;
 import dev.imgcast.protocol.wire.Join;
 import dev.imgcast.protocol.wire.ManifestChunk;
-import dev.imgcast.protocol.wire.PacketAuthenticator;
 import dev.imgcast.protocol.wire.PacketCounters;
 import dev.imgcast.protocol.wire.PacketType;
+import dev.imgcast.protocol.wire.ReplayWindow;
 import dev.imgcast.protocol.wire.Result;
 import dev.imgcast.protocol.wire.RoundEnd;
 import dev.imgcast.protocol.wire.Status;
+import dev.imgcast.protocol.wire.TransferKeys;
 import dev.imgcast.protocol.wire.Verdict;
 import dev.imgcast.protocol.wire.Verify;
 import io.netty.buffer.ByteBuf;
@@ -30,10 +31,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -88,8 +91,11 @@ public final class SenderEngine implements TransferEngine {
     private final ImageLayout layout;
     private final BlockSource source;
     private final SenderConfig config;
-    private final PacketAuthenticator authenticator;
+    private final byte[] salt = TransferKeys.salt();
+    private final TransferKeys.Ciphers ciphers;
     private final FrameWriter writer;
+    private final Set<InetSocketAddress> warned = new HashSet<>();
+    private InetSocketAddress local;
     private final Consumer<String> log;
     private final byte[] manifestBytes;
     private final int chunkSize;
@@ -140,8 +146,8 @@ public final class SenderEngine implements TransferEngine {
         this.layout = manifest.layout(config.payloadSize());
         this.source = source;
         this.config = config;
-        this.authenticator = new PacketAuthenticator(key);
-        this.writer = new FrameWriter(allocator, authenticator, transferId, 0);
+        this.ciphers = TransferKeys.forTransfer(key, salt, transferId);
+        this.writer = new FrameWriter(allocator, ciphers.sender(), transferId, 0, 0);
         this.log = log;
         this.manifestBytes = manifest.serialize();
         this.chunkSize = config.payloadSize();
@@ -152,23 +158,37 @@ public final class SenderEngine implements TransferEngine {
 
     // ------------------------------------------------------------------ inbound
 
+    /** The address and port this sender's socket is bound to: announced, so receivers answer it only. */
+    @Override
+    public void bind(InetSocketAddress self) {
+        this.local = self;
+    }
+
     /** Handles one received datagram (its readable bytes). Never throws for bad input. */
     @Override
     public boolean onDatagram(ByteBuf in, InetSocketAddress from, long now) {
-        Verdict verdict = DatagramValidator.check(in, authenticator);
+        Verdict verdict = DatagramValidator.frame(in);
+        if (verdict == Verdict.OK && Header.transferId(in) != writer.transferId()) {
+            verdict = Verdict.OTHER_TRANSFER;
+        }
+        if (verdict == Verdict.OK && Header.nodeId(in) == 0) {
+            verdict = Verdict.OTHER_TRANSFER; // a sender's packet with our transfer id: nothing for us
+        }
+        if (verdict == Verdict.OK) {
+            verdict = DatagramValidator.open(in, ciphers.receivers());
+        }
+        if (verdict == Verdict.OK) {
+            verdict = checkPeer(in, from);
+        }
+        counters.count(verdict);
+        if (verdict == Verdict.OLD_VERSION && warned.add(from)) {
+            log.accept(from.getAddress().getHostAddress() + " speaks imgcast wire format v1 (an older img): it cannot"
+                    + " take part in this transfer; run the same img version on the sender and every receiver");
+        }
         if (verdict != Verdict.OK) {
-            counters.count(verdict);
             return false;
         }
-        if (Header.transferId(in) != writer.transferId()) {
-            counters.count(Verdict.OTHER_TRANSFER);
-            return false;
-        }
-        counters.count(Verdict.OK);
         int node = Header.nodeId(in);
-        if (node == 0) {
-            return false; // another sender's packet with our key and id: nothing for us
-        }
         PacketType type = PacketType.of(Header.type(in));
         switch (type) {
             case JOIN -> onJoin(in, node, from, now);
@@ -181,15 +201,45 @@ public final class SenderEngine implements TransferEngine {
         return !pendingUnicast.isEmpty() || state == State.COLLECTING;
     }
 
+    /**
+     * A known receiver speaks from the address it registered from, with packet numbers not seen
+     * before; an unknown one only with a JOIN that names the address it comes from.
+     */
+    private Verdict checkPeer(ByteBuf in, InetSocketAddress from) {
+        Receiver r = receivers.get(Header.nodeId(in));
+        if (r == null) {
+            if (Header.type(in) == PacketType.JOIN.code() && !Join.fromNamedReceiver(in, from)) {
+                if (warned.add(from)) {
+                    log.accept("refused a JOIN relayed by " + from.getAddress().getHostAddress() + " for a receiver at "
+                            + Join.host(in) + " (not the address it came from)");
+                }
+                return Verdict.WRONG_ADDRESS;
+            }
+            return Verdict.OK;
+        }
+        if (!r.address.equals(from)) {
+            if (warned.add(from)) {
+                log.accept("refused packets from " + from.getAddress().getHostAddress() + " claiming to be receiver "
+                        + r.label());
+            }
+            return Verdict.WRONG_ADDRESS;
+        }
+        return r.window.accept(Header.packetNumber(in)) ? Verdict.OK : Verdict.REPLAYED;
+    }
+
     private void onJoin(ByteBuf in, int node, InetSocketAddress from, long now) {
         Receiver r = receivers.get(node);
+        byte[] challenge = Join.challenge(in);
+        if (r != null) {
+            r.challenge = challenge;
+        }
         if (state != State.WAITING) {
             if (r != null && r.ready && r.outcome == ReceiverOutcome.PENDING) {
                 // Our ACCEPT was lost: the receiver is part of this run, say so again.
                 r.lastHeard = now;
-                pendingUnicast.add(new Pending(accept(Accept.ACCEPTED), r.address));
+                pendingUnicast.add(new Pending(accept(Accept.ACCEPTED, challenge), r.address));
             } else if (r == null || !r.ready) {
-                pendingUnicast.add(new Pending(accept(Accept.REFUSED_STARTED), from));
+                pendingUnicast.add(new Pending(accept(Accept.REFUSED_STARTED, challenge), from));
                 if (r == null) {
                     log.accept("late receiver " + Join.host(in) + " (" + from.getAddress().getHostAddress()
                             + ") refused: the transfer already started");
@@ -199,6 +249,8 @@ public final class SenderEngine implements TransferEngine {
         }
         if (r == null) {
             r = new Receiver(node, Join.host(in), from);
+            r.challenge = challenge;
+            r.window.accept(Header.packetNumber(in));
             receivers.put(node, r);
             lastRegistrationAt = now;
             log.accept("receiver " + r.label() + " registered (" + receivers.size()
@@ -209,11 +261,11 @@ public final class SenderEngine implements TransferEngine {
         if (nextChunk < chunkCount) {
             int end = Math.min(chunkCount, Math.max(0, nextChunk) + MANIFEST_CHUNKS_PER_JOIN);
             for (int c = Math.max(0, nextChunk); c < end; c++) {
-                pendingUnicast.add(new Pending(manifestChunk(c), r.address));
+                pendingUnicast.add(new Pending(manifestChunk(c, challenge), r.address));
             }
         } else if ((Header.flags(in) & Join.FLAG_READY) != 0) {
             r.ready = true;
-            pendingUnicast.add(new Pending(accept(Accept.ACCEPTED), r.address));
+            pendingUnicast.add(new Pending(accept(Accept.ACCEPTED, challenge), r.address));
         }
     }
 
@@ -316,6 +368,9 @@ public final class SenderEngine implements TransferEngine {
     @Override
     public long poll(long now, Outbox out) {
         if (createdAt < 0) {
+            if (local == null) {
+                throw new IllegalStateException("bind the sender to its address before it runs");
+            }
             createdAt = now;
             lastRefill = now;
             nextAnnounceAt = now;
@@ -645,23 +700,23 @@ public final class SenderEngine implements TransferEngine {
             default -> Announce.STATE_RUNNING;
         };
         ByteBuf out = writer.begin(PacketType.ANNOUNCE, 0, Announce.LENGTH);
-        Announce.writeBody(out, announceState, config.payloadSize(), manifest.blockSize(), manifest.imageSize(),
-                manifest.blockCount(), manifestBytes.length, chunkSize, config.expectedReceivers(),
+        Announce.writeBody(out, salt, announceState, config.payloadSize(), manifest.blockSize(), manifest.imageSize(),
+                manifest.blockCount(), manifestBytes.length, chunkSize, config.expectedReceivers(), local,
                 manifest.sha256());
         return writer.finish(out);
     }
 
-    private ByteBuf manifestChunk(int chunk) {
+    private ByteBuf manifestChunk(int chunk, byte[] challenge) {
         int from = chunk * chunkSize;
         int length = Math.min(chunkSize, manifestBytes.length - from);
         ByteBuf out = writer.begin(PacketType.MANIFEST, 0, ManifestChunk.FIXED_LENGTH + length);
-        ManifestChunk.writeBody(out, chunk, chunkCount, manifestBytes, from, length);
+        ManifestChunk.writeBody(out, chunk, chunkCount, challenge, manifestBytes, from, length);
         return writer.finish(out);
     }
 
-    private ByteBuf accept(int verdict) {
+    private ByteBuf accept(int verdict, byte[] challenge) {
         ByteBuf out = writer.begin(PacketType.ACCEPT, 0, Accept.LENGTH);
-        Accept.writeBody(out, verdict, receivers.size());
+        Accept.writeBody(out, verdict, receivers.size(), challenge);
         return writer.finish(out);
     }
 
@@ -782,6 +837,8 @@ public final class SenderEngine implements TransferEngine {
         final int nodeId;
         final String host;
         final InetSocketAddress address;
+        final ReplayWindow window = new ReplayWindow();
+        byte[] challenge;
         boolean ready;
         long lastHeard;
         ReceiverOutcome outcome = ReceiverOutcome.PENDING;

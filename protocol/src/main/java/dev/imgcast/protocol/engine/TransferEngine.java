@@ -5,6 +5,9 @@ import java.net.InetSocketAddress;
 
 /** What the socket layer drives: a sender or a receiver state machine. */
 public interface TransferEngine {
+    /** Tells the engine the address and port of the socket it sends from; called once, before the first poll. */
+    void bind(InetSocketAddress self);
+
     /**
      * One received datagram; the engine does not keep {@code in}.
      *

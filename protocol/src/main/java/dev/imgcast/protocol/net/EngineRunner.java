@@ -81,6 +81,7 @@ public final class EngineRunner implements Outbox {
                 closeAll();
                 done.tryFail(ar.cause());
             } else {
+                engine.bind((InetSocketAddress) sendChannel.localAddress());
                 tick();
             }
         }));

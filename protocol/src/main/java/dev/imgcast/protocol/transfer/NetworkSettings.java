@@ -38,8 +38,9 @@ public record NetworkSettings(String interfaceName, InetAddress group, int port,
         if (ttl < 1 || ttl > 255) {
             throw new IllegalArgumentException("TTL must be 1..255, not " + ttl);
         }
-        if (key == null || key.length == 0) {
-            throw new IllegalArgumentException("no transfer key");
+        if (key == null || key.length != TransferKeys.MASTER_LENGTH) {
+            throw new IllegalArgumentException("a transfer key is " + TransferKeys.MASTER_LENGTH + " bytes, not "
+                    + (key == null ? 0 : key.length));
         }
         key = key.clone();
     }
@@ -70,9 +71,12 @@ public record NetworkSettings(String interfaceName, InetAddress group, int port,
         return new NetworkSettings(interfaceName, parseGroup(group), port, TransferDefaults.TTL, key);
     }
 
-    /** The key of a standalone transfer: from a shared secret, else from the session name. */
+    /**
+     * The master key of a standalone transfer: stretched from a passphrase (PBKDF2), else from the
+     * session name (which keeps strangers' packets out but protects nothing from someone who knows it).
+     */
     public static byte[] keyFromSecret(String secret, String session) {
-        return TransferKeys.fromSecret(secret != null ? secret : "session:" + session);
+        return TransferKeys.fromPassphrase(secret != null ? secret : "session:" + session, session);
     }
 
     /** A group given as text: a dotted IPv4 multicast address, never a host name. */

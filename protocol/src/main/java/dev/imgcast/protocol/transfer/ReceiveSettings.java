@@ -1,5 +1,6 @@
 package dev.imgcast.protocol.transfer;
 
+import java.net.InetAddress;
 import java.time.Duration;
 
 /**
@@ -9,8 +10,15 @@ import java.time.Duration;
  *                      packet carries its first 64 bytes)
  * @param listenTimeout give up when no sender is heard within this (null: wait forever)
  * @param senderTimeout give up when the sender falls silent this long during the transfer
+ * @param sender        take as sender only a host with this address (a session's sender, as the registry
+ *                      gives it); null: the host whose authentic announcement names itself
  */
-public record ReceiveSettings(String host, Duration listenTimeout, Duration senderTimeout) {
+public record ReceiveSettings(String host, Duration listenTimeout, Duration senderTimeout, InetAddress sender) {
+
+    public ReceiveSettings(String host, Duration listenTimeout, Duration senderTimeout) {
+        this(host, listenTimeout, senderTimeout, null);
+    }
+
     public ReceiveSettings {
         if (host == null) {
             host = "";
@@ -24,5 +32,10 @@ public record ReceiveSettings(String host, Duration listenTimeout, Duration send
     /** A device of a session: the run has started, so the sender is due within the session's listen timeout. */
     public static ReceiveSettings forSession(String host) {
         return new ReceiveSettings(host, TransferDefaults.SESSION_LISTEN_TIMEOUT, TransferDefaults.SENDER_TIMEOUT);
+    }
+
+    /** The same, accepting a sender at {@code address} only. */
+    public ReceiveSettings withSender(InetAddress address) {
+        return new ReceiveSettings(host, listenTimeout, senderTimeout, address);
     }
 }

@@ -40,6 +40,9 @@ public final class ReceiveTransfer {
         this.engine = new ReceiverEngine(this.target, network.key(), nodeId, settings.host(),
                 nanos(settings.listenTimeout()), nanos(settings.senderTimeout()), PooledByteBufAllocator.DEFAULT,
                 log);
+        if (settings.sender() != null) {
+            engine.expectSender(settings.sender());
+        }
     }
 
     private static long nanos(Duration d) {

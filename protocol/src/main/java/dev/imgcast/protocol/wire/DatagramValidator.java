@@ -3,16 +3,22 @@ package dev.imgcast.protocol.wire;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Decides whether a received datagram is a well-formed, authentic v1 packet. Never throws for any
- * input: every field is read at a checked absolute index.
+ * Decides whether a received datagram is a well-formed, authentic v2 packet, in two steps: its
+ * layout ({@link #frame}), then its tag under the key its header points to ({@link #open}), which
+ * also decrypts the body in place. Never throws for any input: every field is read at a checked
+ * absolute index.
  */
 public final class DatagramValidator {
     private DatagramValidator() {
     }
 
-    /** Checks the readable bytes of {@code in}; on {@link Verdict#OK} the frame getters are safe. */
-    public static Verdict check(ByteBuf in, PacketAuthenticator authenticator) {
+    /** Checks the layout of the readable bytes of {@code in}; on {@link Verdict#OK} the header getters are safe. */
+    public static Verdict frame(ByteBuf in) {
         int length = in.readableBytes();
+        if (length >= Header.VERSION_OFFSET + 1 && in.getInt(in.readerIndex()) == Header.MAGIC
+                && in.getByte(in.readerIndex() + Header.VERSION_OFFSET) == 1) {
+            return Verdict.OLD_VERSION;
+        }
         if (length < Header.LENGTH + Header.TAG_LENGTH) {
             return Verdict.TOO_SHORT;
         }
@@ -34,12 +40,23 @@ public final class DatagramValidator {
         if (bodyLength != length - Header.LENGTH - Header.TAG_LENGTH
                 || bodyLength < type.fixedBodyLength()
                 || (!type.variable() && bodyLength != type.fixedBodyLength())
-                || in.getUnsignedShort(base + Header.RESERVED_OFFSET) != 0) {
+                || in.getUnsignedShort(base + Header.RESERVED_OFFSET) != 0
+                || in.getLong(base + Header.PACKET_NUMBER_OFFSET) < 0) {
             return Verdict.BAD_LENGTH;
         }
-        if (!authenticator.verify(in)) {
+        return Verdict.OK;
+    }
+
+    /**
+     * Checks the tag of a frame that passed {@link #frame} and decrypts its body; then checks the
+     * body's variable tail. On {@link Verdict#OK} the body getters are safe.
+     */
+    public static Verdict open(ByteBuf in, PacketCipher cipher) {
+        PacketType type = PacketType.of(Header.type(in));
+        if (!cipher.open(in, type.clearPrefix())) {
             return Verdict.BAD_TAG;
         }
+        int bodyLength = Header.bodyLength(in);
         boolean tailValid = switch (type) {
             case JOIN -> Join.tailValid(in, bodyLength);
             case STATUS -> Status.tailValid(in);
@@ -49,5 +66,11 @@ public final class DatagramValidator {
             default -> true;
         };
         return tailValid ? Verdict.OK : Verdict.BAD_LENGTH;
+    }
+
+    /** Both steps with one cipher (tests, and peers with one key). */
+    public static Verdict check(ByteBuf in, PacketCipher cipher) {
+        Verdict verdict = frame(in);
+        return verdict == Verdict.OK ? open(in, cipher) : verdict;
     }
 }

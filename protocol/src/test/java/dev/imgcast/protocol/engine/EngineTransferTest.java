@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.imgcast.protocol.image.MemoryImage;
 import dev.imgcast.protocol.wire.FrameWriter;
-import dev.imgcast.protocol.wire.PacketAuthenticator;
 import dev.imgcast.protocol.wire.PacketType;
 import dev.imgcast.protocol.wire.TransferKeys;
 import dev.imgcast.protocol.wire.Verdict;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Whole transfers between the real engines over an in-memory network with simulated time. */
 class EngineTransferTest {
-    private static final byte[] KEY = TransferKeys.fromSecret("engine test");
+    private static final byte[] KEY = TransferKeys.random();
 
     private static SenderConfig config(int receivers) {
         return new SenderConfig(1400, 2_000_000_000L, receivers, null, Duration.ofSeconds(5), Duration.ofSeconds(2), 8);
@@ -142,7 +141,7 @@ class EngineTransferTest {
         MemoryNetwork net = new MemoryNetwork(image, config(2), KEY, 2, 0);
         // An attacker that knows the format but not the key: DATA frames full of 0xFF for every block.
         FrameWriter forger = new FrameWriter(UnpooledByteBufAllocator.DEFAULT,
-                new PacketAuthenticator(TransferKeys.fromSecret("wrong")), 0x1234, 0);
+                TransferKeys.forTransfer(TransferKeys.random(), new byte[16], 0x1234).sender(), 0x1234, 0, 0);
         Random random = new Random(11);
         assertTrue(net.run(60, n -> {
             for (int i = 0; i < 3; i++) {
@@ -200,10 +199,11 @@ class EngineTransferTest {
         MemoryNetwork net = new MemoryNetwork(image, config(1), KEY, 0, 0);
         MemoryImage target = MemoryImage.empty(image.length);
         List<String> log = new java.util.ArrayList<>();
-        ReceiverEngine stranger = new ReceiverEngine(target, TransferKeys.fromSecret("other"), 5, "x", 2_000_000_000L,
+        ReceiverEngine stranger = new ReceiverEngine(target, TransferKeys.random(), 5, "x", 2_000_000_000L,
                 5_000_000_000L, UnpooledByteBufAllocator.DEFAULT, log::add);
-        net.receivers.add(new MemoryNetwork.Node(stranger, target,
-                new java.net.InetSocketAddress("10.0.0.99", 6000), log));
+        java.net.InetSocketAddress strangerAddress = new java.net.InetSocketAddress("10.0.0.99", 6000);
+        stranger.bind(strangerAddress);
+        net.receivers.add(new MemoryNetwork.Node(stranger, target, strangerAddress, log));
         net.run(3, null);
         assertTrue(stranger.finished());
         assertEquals(ReceiverEngine.Failure.NETWORK, stranger.failure());

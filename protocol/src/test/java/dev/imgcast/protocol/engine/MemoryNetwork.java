@@ -29,8 +29,23 @@ final class MemoryNetwork {
     final List<ByteBuf> multicastInjections = new ArrayList<>();
     /** Returns true for a unicast from the sender that the network should lose. */
     java.util.function.BiPredicate<Node, ByteBuf> loseUnicast = (node, datagram) -> false;
+    /** Datagrams a hostile or replaying host puts on the wire: to every receiver, or to the sender. */
+    final List<Injected> toReceivers = new ArrayList<>();
+    final List<Injected> toSender = new ArrayList<>();
+    /** Sees a copy of every datagram the sender sends (multicast: to == null) and every receiver sends. */
+    java.util.function.BiConsumer<ByteBuf, InetSocketAddress> tapSender = (datagram, to) -> { };
+    java.util.function.BiConsumer<Node, ByteBuf> tapReceiver = (node, datagram) -> { };
+    /** Returns true for a datagram from a receiver that the network should lose. */
+    java.util.function.BiPredicate<Node, ByteBuf> loseToSender = (node, datagram) -> false;
+    /** The sender is not polled before this simulated time (its datagrams come in are still handled). */
+    long senderStartsAt;
     long now = 1_000_000_000L;
     long multicastDatagrams;
+    /** Datagrams receivers sent to an address other than the sender's. */
+    long strayUnicasts;
+
+    record Injected(ByteBuf datagram, InetSocketAddress from) {
+    }
 
     static final class Node {
         final ReceiverEngine engine;
@@ -58,12 +73,15 @@ final class MemoryNetwork {
         }
         sender = new SenderEngine(manifest, source, config, key, 0x1234, UnpooledByteBufAllocator.DEFAULT,
                 senderLog::add);
+        sender.bind(SENDER_ADDRESS);
         for (int i = 1; i <= receiverCount; i++) {
             MemoryImage target = MemoryImage.empty(image.length);
             List<String> log = new ArrayList<>();
             ReceiverEngine engine = new ReceiverEngine(target, key, 100 + i, "r" + i, listenTimeoutNanos,
                     5_000_000_000L, UnpooledByteBufAllocator.DEFAULT, log::add);
-            receivers.add(new Node(engine, target, new InetSocketAddress("10.0.0." + (10 + i), 6000), log));
+            InetSocketAddress address = new InetSocketAddress("10.0.0." + (10 + i), 6000);
+            engine.bind(address);
+            receivers.add(new Node(engine, target, address, log));
         }
     }
 
@@ -77,11 +95,27 @@ final class MemoryNetwork {
             if (eachStep != null) {
                 eachStep.accept(this);
             }
-            sender.poll(now, fromSender);
+            if (now >= senderStartsAt) {
+                sender.poll(now, fromSender);
+            }
             for (ByteBuf b : multicastInjections) {
                 fromSender.multicast.add(b);
             }
             multicastInjections.clear();
+            for (Injected i : toReceivers) {
+                for (Node node : receivers) {
+                    if (!node.dead) {
+                        deliver(node, i.datagram, i.from);
+                    }
+                }
+                i.datagram.release();
+            }
+            toReceivers.clear();
+            for (Injected i : toSender) {
+                sender.onDatagram(i.datagram, i.from, now);
+                i.datagram.release();
+            }
+            toSender.clear();
             deliverFromSender(fromSender);
             for (Node node : receivers) {
                 if (node.dead) {
@@ -94,7 +128,10 @@ final class MemoryNetwork {
                 }
                 Queue.Addressed a;
                 while ((a = fromReceiver.unicast.poll()) != null) {
-                    if (random.nextDouble() >= node.loss) {
+                    tapReceiver.accept(node, a.datagram);
+                    if (!a.to.equals(SENDER_ADDRESS)) {
+                        strayUnicasts++; // to a host that is not the sender: nobody real listens there
+                    } else if (random.nextDouble() >= node.loss && !loseToSender.test(node, a.datagram)) {
                         sender.onDatagram(a.datagram, node.address, now);
                     }
                     a.datagram.release();
@@ -111,23 +148,35 @@ final class MemoryNetwork {
     private void deliverFromSender(Queue fromSender) {
         ByteBuf b;
         while ((b = fromSender.multicast.poll()) != null) {
+            tapSender.accept(b, null);
             multicastDatagrams++;
             for (Node node : receivers) {
                 if (!node.dead && random.nextDouble() >= node.loss) {
-                    node.engine.onDatagram(b.duplicate(), SENDER_ADDRESS, now);
+                    deliver(node, b, SENDER_ADDRESS);
                 }
             }
             b.release();
         }
         Queue.Addressed a;
         while ((a = fromSender.unicast.poll()) != null) {
+            tapSender.accept(a.datagram, a.to);
             for (Node node : receivers) {
                 if (node.address.equals(a.to) && !node.dead && random.nextDouble() >= node.loss
                         && !loseUnicast.test(node, a.datagram)) {
-                    node.engine.onDatagram(a.datagram.duplicate(), SENDER_ADDRESS, now);
+                    deliver(node, a.datagram, SENDER_ADDRESS);
                 }
             }
             a.datagram.release();
+        }
+    }
+
+    /** Each receiver gets its own copy: a receiver decrypts in place, as it does a datagram from its socket. */
+    private void deliver(Node node, ByteBuf datagram, InetSocketAddress from) {
+        ByteBuf copy = datagram.copy();
+        try {
+            node.engine.onDatagram(copy, from, now);
+        } finally {
+            copy.release();
         }
     }
 

@@ -36,16 +36,19 @@ class TransferSettingsTest {
         assertContains(refusal(() -> new NetworkSettings("eth0", group, 0, 1, KEY)), "port must be 1..65535");
         assertContains(refusal(() -> new NetworkSettings("eth0", group, 9100, 0, KEY)), "TTL must be 1..255, not 0");
         assertContains(refusal(() -> new NetworkSettings("eth0", group, 9100, 256, KEY)), "TTL must be 1..255");
-        assertContains(refusal(() -> new NetworkSettings("eth0", group, 9100, 1, new byte[0])), "no transfer key");
+        assertContains(refusal(() -> new NetworkSettings("eth0", group, 9100, 1, new byte[0])), "a transfer key is 32 bytes, not 0");
+        assertContains(refusal(() -> new NetworkSettings("eth0", group, 9100, 1, new byte[16])), "not 16");
     }
 
     @Test
     void theKeyIsCopiedInAndOut() throws Exception {
-        byte[] key = new byte[] {1, 2, 3};
+        byte[] key = new byte[32];
+        key[0] = 1;
         NetworkSettings s = new NetworkSettings("eth0", InetAddress.getByName("239.1.2.3"), 9100, 1, key);
+        byte[] expected = key.clone();
         key[0] = 9;
         s.key()[1] = 9;
-        assertArrayEquals(new byte[] {1, 2, 3}, s.key());
+        assertArrayEquals(expected, s.key());
     }
 
     @Test

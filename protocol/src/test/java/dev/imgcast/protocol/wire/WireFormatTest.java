@@ -2,11 +2,14 @@ package dev.imgcast.protocol.wire;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
@@ -14,9 +17,12 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class WireFormatTest {
-    private static final byte[] KEY = TransferKeys.fromSecret("wire test");
-    private final PacketAuthenticator auth = new PacketAuthenticator(KEY);
-    private final FrameWriter writer = new FrameWriter(UnpooledByteBufAllocator.DEFAULT, auth, 0xCAFE, 42);
+    private static final byte[] KEY = TransferKeys.random();
+    private static final byte[] SALT = TransferKeys.salt();
+    private final PacketCipher auth = TransferKeys.forTransfer(KEY, SALT, 0xCAFE).sender();
+    private final FrameWriter writer = new FrameWriter(UnpooledByteBufAllocator.DEFAULT, auth, 0xCAFE, 42, 7);
+    private static final byte[] CHALLENGE = "sixteen bytes!!!".getBytes(StandardCharsets.US_ASCII);
+    private static final InetSocketAddress HOST = new InetSocketAddress("10.1.2.3", 40000);
     private static final byte[] SHA = new byte[32];
 
     static {
@@ -27,7 +33,7 @@ class WireFormatTest {
 
     private ByteBuf announce() {
         ByteBuf b = writer.begin(PacketType.ANNOUNCE, 0, Announce.LENGTH);
-        Announce.writeBody(b, Announce.STATE_WAITING, 1400, 1 << 20, 5_000_000_000L, 4769, 19_190, 1400, 3, SHA);
+        Announce.writeBody(b, SALT, Announce.STATE_WAITING, 1400, 1 << 20, 5_000_000_000L, 4769, 19_190, 1400, 3, HOST, SHA);
         return writer.finish(b);
     }
 
@@ -50,7 +56,7 @@ class WireFormatTest {
     private ByteBuf join() {
         byte[] host = "lab-pc-07".getBytes(StandardCharsets.UTF_8);
         ByteBuf b = writer.begin(PacketType.JOIN, Join.FLAG_READY, Join.bodyLength(host));
-        Join.writeBody(b, 14, host);
+        Join.writeBody(b, 14, HOST, CHALLENGE, host);
         return writer.finish(b);
     }
 
@@ -72,7 +78,7 @@ class WireFormatTest {
         byte[] bytes = new byte[300];
         new Random(1).nextBytes(bytes);
         ByteBuf b = writer.begin(PacketType.MANIFEST, 0, ManifestChunk.FIXED_LENGTH + 100);
-        ManifestChunk.writeBody(b, 2, 3, bytes, 200, 100);
+        ManifestChunk.writeBody(b, 2, 3, CHALLENGE, bytes, 200, 100);
         return writer.finish(b);
     }
 
@@ -82,7 +88,7 @@ class WireFormatTest {
 
     private List<ByteBuf> everyType() {
         return List.of(announce(), manifest(), join(),
-                fixed(PacketType.ACCEPT, b -> { Accept.writeBody(b, Accept.ACCEPTED, 4); return b; }, Accept.LENGTH),
+                fixed(PacketType.ACCEPT, b -> { Accept.writeBody(b, Accept.ACCEPTED, 4, CHALLENGE); return b; }, Accept.LENGTH),
                 data(),
                 fixed(PacketType.ROUND_END, b -> { RoundEnd.writeBody(b, 3, 900); return b; }, RoundEnd.LENGTH),
                 status(),
@@ -106,6 +112,12 @@ class WireFormatTest {
         assertEquals(1400, Announce.chunkSize(a));
         assertEquals(3, Announce.expectedReceivers(a));
         assertArrayEquals(SHA, Announce.sha256(a));
+        assertArrayEquals(SALT, Announce.salt(a));
+        assertEquals(HOST, Announce.sender(a));
+        assertTrue(Announce.fromNamedSender(a, HOST));
+        assertFalse(Announce.fromNamedSender(a, new InetSocketAddress("10.1.2.4", 40000)));
+        assertFalse(Announce.fromNamedSender(a, new InetSocketAddress("10.1.2.3", 40001)));
+        assertEquals(7, Header.packetNumber(a));
 
         ByteBuf d = data();
         assertEquals(Verdict.OK, DatagramValidator.check(d, auth));
@@ -135,6 +147,9 @@ class WireFormatTest {
         assertEquals(14, Join.nextChunk(j));
         assertEquals("lab-pc-07", Join.host(j));
         assertEquals(Join.FLAG_READY, Header.flags(j));
+        assertArrayEquals(CHALLENGE, Join.challenge(j));
+        assertTrue(Join.fromNamedReceiver(j, HOST));
+        assertFalse(Join.fromNamedReceiver(j, new InetSocketAddress("10.9.9.9", 40000)));
 
         ByteBuf r = result();
         assertEquals(Verdict.OK, DatagramValidator.check(r, auth));
@@ -154,6 +169,8 @@ class WireFormatTest {
         assertEquals(2, ManifestChunk.index(m));
         assertEquals(3, ManifestChunk.count(m));
         assertEquals(100, ManifestChunk.dataLength(m));
+        assertTrue(ManifestChunk.echoes(m, CHALLENGE));
+        assertFalse(ManifestChunk.echoes(m, new byte[16]));
 
         for (ByteBuf each : everyType()) {
             assertEquals(Verdict.OK, DatagramValidator.check(each, auth), "type " + Header.type(each));
@@ -192,7 +209,7 @@ class WireFormatTest {
     @Test
     void aPacketSignedWithAnotherKeyIsForged() {
         FrameWriter other = new FrameWriter(UnpooledByteBufAllocator.DEFAULT,
-                new PacketAuthenticator(TransferKeys.fromSecret("another")), 0xCAFE, 0);
+                TransferKeys.forTransfer(TransferKeys.random(), SALT, 0xCAFE).sender(), 0xCAFE, 0, 0);
         ByteBuf b = other.begin(PacketType.VERIFY, 0, Verify.LENGTH);
         Verify.writeBody(b, 1);
         assertEquals(Verdict.BAD_TAG, DatagramValidator.check(other.finish(b), auth));
@@ -204,8 +221,11 @@ class WireFormatTest {
         magic.setInt(0, 0x12345678);
         assertEquals(Verdict.BAD_MAGIC, DatagramValidator.check(magic, auth));
         ByteBuf version = Unpooled.copiedBuffer(data());
-        version.setByte(Header.VERSION_OFFSET, 2);
+        version.setByte(Header.VERSION_OFFSET, 3);
         assertEquals(Verdict.BAD_VERSION, DatagramValidator.check(version, auth));
+        ByteBuf old = Unpooled.copiedBuffer(data());
+        old.setByte(Header.VERSION_OFFSET, 1);
+        assertEquals(Verdict.OLD_VERSION, DatagramValidator.check(old, auth));
         ByteBuf type = Unpooled.copiedBuffer(data());
         type.setByte(Header.TYPE_OFFSET, 99);
         assertEquals(Verdict.UNKNOWN_TYPE, DatagramValidator.check(type, auth));
@@ -234,7 +254,7 @@ class WireFormatTest {
                 junk[1] = 0x4D;
                 junk[2] = 0x47;
                 junk[3] = 0x43;
-                junk[4] = 1;
+                junk[4] = 2;
                 junk[5] = (byte) (1 + random.nextInt(10));
             }
             assertNotEquals(Verdict.OK, DatagramValidator.check(Unpooled.wrappedBuffer(junk), auth));
@@ -243,7 +263,7 @@ class WireFormatTest {
 
     @Test
     void dataSequenceCountsDataPacketsOnly() {
-        FrameWriter w = new FrameWriter(UnpooledByteBufAllocator.DEFAULT, auth, 1, 0);
+        FrameWriter w = new FrameWriter(UnpooledByteBufAllocator.DEFAULT, auth, 1, 0, 0);
         ByteBuf first = w.finish(w.begin(PacketType.DATA, 0, Data.FIXED_LENGTH + 1).writeZero(9));
         ByteBuf control = w.begin(PacketType.VERIFY, 0, Verify.LENGTH);
         Verify.writeBody(control, 1);
@@ -252,5 +272,90 @@ class WireFormatTest {
         assertEquals(0, Header.sequence(first));
         assertEquals(1, Header.sequence(control));
         assertEquals(1, Header.sequence(second));
+    }
+
+    @Test
+    void theBodyIsEncryptedAndOnlyTheSaltTravelsInClear() {
+        ByteBuf d = data();
+        byte[] payload = new byte[1400];
+        d.getBytes(Data.payloadOffset(d), payload);
+        int same = 0;
+        for (int i = 0; i < payload.length; i++) {
+            same += payload[i] == (byte) i ? 1 : 0;
+        }
+        assertTrue(same < 40, same + " of 1400 payload bytes readable before decryption");
+        ByteBuf a = announce();
+        assertArrayEquals(SALT, Announce.salt(a));
+        assertNotEquals(5_000_000_000L, Announce.imageSize(a));
+        assertEquals(Verdict.OK, DatagramValidator.check(a, auth));
+        assertEquals(5_000_000_000L, Announce.imageSize(a));
+    }
+
+    @Test
+    void theSaltAndTheHeaderAreAuthenticated() {
+        ByteBuf a = announce();
+        ByteBuf salted = Unpooled.copiedBuffer(a);
+        salted.setByte(Header.LENGTH, salted.getByte(Header.LENGTH) ^ 1);
+        assertEquals(Verdict.BAD_TAG, DatagramValidator.check(salted, auth));
+        ByteBuf renumbered = Unpooled.copiedBuffer(a);
+        renumbered.setLong(Header.PACKET_NUMBER_OFFSET, 8);
+        assertEquals(Verdict.BAD_TAG, DatagramValidator.check(renumbered, auth));
+    }
+
+    @Test
+    void eachTransferAndDirectionHasItsOwnKey() {
+        ByteBuf d = data();
+        assertEquals(Verdict.BAD_TAG, DatagramValidator.check(Unpooled.copiedBuffer(d),
+                TransferKeys.forTransfer(KEY, SALT, 0xCAFE).receivers()));
+        assertEquals(Verdict.BAD_TAG, DatagramValidator.check(Unpooled.copiedBuffer(d),
+                TransferKeys.forTransfer(KEY, TransferKeys.salt(), 0xCAFE).sender()));
+        assertEquals(Verdict.BAD_TAG, DatagramValidator.check(Unpooled.copiedBuffer(d),
+                TransferKeys.forTransfer(KEY, SALT, 0xCAFF).sender()));
+        assertEquals(Verdict.OK, DatagramValidator.check(Unpooled.copiedBuffer(d),
+                TransferKeys.forTransfer(KEY, SALT, 0xCAFE).sender()));
+    }
+
+    @Test
+    void theReplayWindowRefusesWhatItSawAndWhatIsTooOld() {
+        ReplayWindow window = new ReplayWindow();
+        assertTrue(window.accept(5));
+        assertFalse(window.accept(5));
+        assertTrue(window.accept(3));
+        assertFalse(window.accept(3));
+        assertTrue(window.accept(4));
+        assertTrue(window.accept(100_000));
+        assertFalse(window.accept(100_000 - ReplayWindow.SIZE));
+        assertTrue(window.accept(100_000 - ReplayWindow.SIZE + 1));
+        assertFalse(window.accept(100_000 - ReplayWindow.SIZE + 1));
+        assertFalse(window.accept(-1));
+        for (long n = 100_001; n < 120_000; n++) {
+            assertTrue(window.accept(n));
+        }
+        assertFalse(window.accept(119_999));
+    }
+
+    @Test
+    void keyFilesAndPassphrasesGiveMasterKeys() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("keys");
+        byte[] key = TransferKeys.random();
+        java.nio.file.Path hex = java.nio.file.Files.writeString(dir.resolve("hex"), java.util.HexFormat.of().formatHex(key) + "\n");
+        java.nio.file.Path b64 = java.nio.file.Files.writeString(dir.resolve("b64"), java.util.Base64.getEncoder().encodeToString(key));
+        java.nio.file.Path raw = java.nio.file.Files.write(dir.resolve("raw"), key);
+        java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("bad"), "password123");
+        assertArrayEquals(key, TransferKeys.fromKeyFile(hex));
+        assertArrayEquals(key, TransferKeys.fromKeyFile(b64));
+        assertArrayEquals(key, TransferKeys.fromKeyFile(raw));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TransferKeys.fromKeyFile(bad));
+        assertTrue(e.getMessage().contains("32 random bytes"), e.getMessage());
+        assertThrows(() -> TransferKeys.fromKeyFile(dir.resolve("missing")), "cannot read");
+        assertArrayEquals(TransferKeys.fromPassphrase("a b c", "lab"), TransferKeys.fromPassphrase("a b c", "lab"));
+        assertFalse(java.util.Arrays.equals(TransferKeys.fromPassphrase("a b c", "lab"),
+                TransferKeys.fromPassphrase("a b c", "lab2")));
+    }
+
+    private static void assertThrows(org.junit.jupiter.api.function.Executable call, String text) {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().contains(text), e.getMessage());
     }
 }
