@@ -47,7 +47,7 @@ final class ImageSend {
             BlockSource source = (offset, into) -> ManifestScanner.readFully(channel, into, offset);
             Manifest manifest;
             try {
-                manifest = manifest(image, device, source, settings.blockSize(), progress);
+                manifest = manifest(image, device, source, settings, progress);
             } catch (IOException e) {
                 System.err.println("img: cannot read " + image + ": " + e.getMessage());
                 return new Sent(ExitCode.DISK, null);
@@ -68,22 +68,24 @@ final class ImageSend {
         }
     }
 
-    private static Manifest manifest(Path image, boolean device, BlockSource source, int block, Progress progress)
-            throws IOException {
+    private static Manifest manifest(Path image, boolean device, BlockSource source, SendSettings settings,
+            Progress progress) throws IOException {
+        int block = settings.blockSize();
         long size = device ? BlockDevices.size(image) : Files.size(image);
         if (size < 0) {
             System.err.println("img: cannot tell the size of " + image);
             return null;
         }
         long started = System.nanoTime();
-        Manifest manifest = ManifestCache.standard().manifest(image, source, size, block, !device,
+        Manifest manifest = ManifestCache.standard().manifest(image, source, size, block, settings.compressLevel(), !device,
                 done -> progress.update("reading", done, size, "building the manifest"));
         progress.clearLine();
         double took = (System.nanoTime() - started) / 1e9;
         progress.message(String.format(Locale.ROOT,
-                "image %s: %s, %d blocks of %s, %d all-zero (not sent), SHA-256 %s (manifest in %.2f s)", image,
+                "image %s: %s, %d blocks of %s, %d all-zero (not sent), %s, SHA-256 %s (manifest in %.2f s)", image,
                 Sizes.human(size), manifest.blockCount(), Sizes.human(block), manifest.zeroBlockCount(),
-                manifest.sha256Hex(), took));
+                manifest.level() == 0 ? "not compressed" : Sizes.human(manifest.storedBytes()) + " on the wire (zstd "
+                        + manifest.level() + ")", manifest.sha256Hex(), took));
         return manifest;
     }
 

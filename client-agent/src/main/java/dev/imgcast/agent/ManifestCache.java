@@ -1,6 +1,8 @@
 package dev.imgcast.agent;
 
+import com.github.luben.zstd.util.ZstdVersion;
 import dev.imgcast.protocol.image.BlockSource;
+import dev.imgcast.protocol.image.ImageBlocks;
 import dev.imgcast.protocol.image.Manifest;
 import dev.imgcast.protocol.image.ManifestScanner;
 import java.io.IOException;
@@ -32,20 +34,20 @@ final class ManifestCache {
     }
 
     /** The manifest of the image, from the cache when valid, else by reading the image. */
-    Manifest manifest(Path image, BlockSource source, long size, int blockSize, boolean cacheable,
+    Manifest manifest(Path image, BlockSource source, long size, int blockSize, int level, boolean cacheable,
             LongConsumer progress) throws IOException {
-        Path entry = cacheable ? entry(image, size, blockSize) : null;
+        Path entry = cacheable ? entry(image, size, blockSize, level) : null;
         if (entry != null && Files.isRegularFile(entry)) {
             try {
                 Manifest cached = Manifest.parse(Files.readAllBytes(entry));
-                if (cached.imageSize() == size && cached.blockSize() == blockSize) {
+                if (cached.imageSize() == size && cached.blockSize() == blockSize && cached.level() == level) {
                     return cached;
                 }
             } catch (IOException | IllegalArgumentException e) {
                 // a damaged cache entry is rescanned and replaced
             }
         }
-        Manifest manifest = ManifestScanner.scan(source, size, blockSize, progress);
+        Manifest manifest = ManifestScanner.scan(source, size, blockSize, level, ImageBlocks.defaultThreads(), progress);
         if (entry != null) {
             try {
                 Files.createDirectories(directory);
@@ -59,9 +61,11 @@ final class ManifestCache {
         return manifest;
     }
 
-    private Path entry(Path image, long size, int blockSize) throws IOException {
+    private Path entry(Path image, long size, int blockSize, int level) throws IOException {
         long modified = Files.getLastModifiedTime(image).toMillis();
-        String key = image.toRealPath() + "|" + size + "|" + modified + "|" + blockSize;
+        // The zstd version is part of the key: the sender compresses again and must get the same bytes.
+        String key = image.toRealPath() + "|" + size + "|" + modified + "|" + blockSize + "|" + level + "|"
+                + ZstdVersion.VERSION;
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             return directory.resolve(HexFormat.of().formatHex(digest, 0, 16) + ".manifest");

@@ -56,6 +56,11 @@ public final class SendCommand implements Callable<Integer> {
             description = "Drop a receiver that makes no progress over N repair rounds (default: ${DEFAULT-VALUE}).")
     int maxStalledRounds;
 
+    @Option(names = "--compress", paramLabel = "auto|off|LEVEL", defaultValue = "auto",
+            description = "Compress each block with zstd before it travels: auto (level 1, fast), off, or a zstd level"
+                    + " -7..19; a block that does not shrink travels raw (default: ${DEFAULT-VALUE}).")
+    String compress;
+
     @Override
     public Integer call() throws Exception {
         NetworkSettings settings = network.settings();
@@ -78,7 +83,8 @@ public final class SendCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--timeout and --receiver-timeout must be positive");
             }
             send = new SendSettings(payload, Sizes.parseBitRate(rate), (int) block, receivers, seconds(waitSeconds),
-                    timeout == 0 ? null : seconds(timeout), seconds(receiverTimeout), maxStalledRounds);
+                    timeout == 0 ? null : seconds(timeout), seconds(receiverTimeout), maxStalledRounds,
+                    SendSettings.parseCompression(compress));
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw Img.Problem.usage(e.getMessage());
         }

@@ -11,7 +11,9 @@ import dev.imgcast.image.ImageStoreException;
 import dev.imgcast.image.ImageView;
 import dev.imgcast.image.model.StoredImage;
 import dev.imgcast.protocol.image.Manifest;
+import dev.imgcast.protocol.image.ImageBlocks;
 import dev.imgcast.protocol.image.ManifestScanner;
+import dev.imgcast.protocol.transfer.TransferDefaults;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -106,8 +108,10 @@ public class UploadService {
                 throw new ImageStoreException(INVALID, "the upload of " + id + " is empty");
             }
             try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ)) {
+                // Compressed once here: the manifest records each block's zstd form (length, CRC32C);
+                // senders send those forms.
                 manifest = ManifestScanner.scan((offset, into) -> ManifestScanner.readFully(channel, into, offset), size,
-                        claimed.blockSize, done -> { });
+                        claimed.blockSize, TransferDefaults.COMPRESS_LEVEL, ImageBlocks.defaultThreads(), done -> { });
             }
             if (!manifest.sha256Hex().equals(claimed.declaredSha256)) {
                 throw new ImageStoreException(CHECKSUM_MISMATCH, "SHA-256 mismatch: the upload of " + id + " has "

@@ -45,6 +45,25 @@ final class BlockAssembler {
         usedAt[slot] = ++clock;
     }
 
+    /**
+     * When the window holds every packet of the block: its bytes (valid until the next add) and
+     * the slot freed, nothing written. Else null.
+     */
+    ByteBuffer takeWhole(int block) {
+        for (int slot = 0; slot < buffers.length; slot++) {
+            if (blockOf[slot] == block) {
+                if (pending[slot].cardinality() != layout.packetsInBlock(block)) {
+                    return null;
+                }
+                pending[slot].clear();
+                blockOf[slot] = -1;
+                usedAt[slot] = 0;
+                return buffers[slot].duplicate().position(0).limit(layout.storedLength(block));
+            }
+        }
+        return null;
+    }
+
     /** Writes out whatever is held of the block (call when it completes). */
     void flush(int block) throws IOException {
         for (int slot = 0; slot < buffers.length; slot++) {
@@ -98,7 +117,7 @@ final class BlockAssembler {
         int block = blockOf[slot];
         BitSet held = pending[slot];
         int packets = layout.packetsInBlock(block);
-        int blockLength = layout.blockLength(block);
+        int blockLength = layout.storedLength(block); // a compressed block's packets wait at its offset
         for (int first = held.nextSetBit(0); first >= 0 && first < packets; ) {
             int end = held.nextClearBit(first);
             int from = first * payload;

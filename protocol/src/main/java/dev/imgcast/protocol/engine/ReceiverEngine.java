@@ -172,6 +172,9 @@ public final class ReceiverEngine implements TransferEngine {
     private long duplicates;
     private long outOfRange;
     private long crcFailures;
+    private long inflateFailures;
+    private BlockInflater inflater;
+    private java.util.concurrent.Executor inflateExecutor;
     private int round;
     private int lastReportRound = -1;
     private long lastReportAt;
@@ -492,6 +495,10 @@ public final class ReceiverEngine implements TransferEngine {
     }
 
     private void blockComplete(int block) {
+        if (manifest.isCompressed(block)) {
+            inflate(block);
+            return;
+        }
         try {
             assembler.flush(block);
         } catch (IOException e) {
@@ -510,11 +517,7 @@ public final class ReceiverEngine implements TransferEngine {
         if ((int) crc.getValue() != manifest.crc32c(block)) {
             // Written bytes differ from the image: ask for the whole block again.
             crcFailures++;
-            for (int p = 0; p < layout.packetsInBlock(block); p++) {
-                have.clear(layout.packetIndex(block, p));
-            }
-            uniqueReceived -= blockReceived[block];
-            blockReceived[block] = 0;
+            forget(block);
             return;
         }
         completeBlocks.set(block);
@@ -524,6 +527,70 @@ public final class ReceiverEngine implements TransferEngine {
             // Repairs complete blocks in order: catch up over blocks that completed earlier.
             advanceHash(HASH_BLOCKS_PER_COMPLETION);
         }
+    }
+
+    /** A complete block that must be received again: its packets count as missing. */
+    private void forget(int block) {
+        for (int p = 0; p < layout.packetsInBlock(block); p++) {
+            have.clear(layout.packetIndex(block, p));
+        }
+        uniqueReceived -= blockReceived[block];
+        uniqueBytes -= layout.storedLength(block);
+        blockReceived[block] = 0;
+    }
+
+    /** Hands a completed compressed block to the inflater: from the window, or read back from where it waited. */
+    private void inflate(int block) {
+        ByteBuffer stored = assembler.takeWhole(block);
+        if (stored == null) {
+            try {
+                assembler.flush(block);
+                blockBuffer.clear().limit(layout.storedLength(block));
+                target.read(blockBuffer, layout.blockOffset(block));
+                stored = blockBuffer.flip();
+            } catch (IOException e) {
+                fail(Failure.TARGET, "block " + block + " of " + target.describe() + ": " + e.getMessage());
+                return;
+            }
+        }
+        if (inflater == null) {
+            inflater = new BlockInflater(target, manifest, inflateExecutor);
+        }
+        inflater.submit(block, stored);
+    }
+
+    /** Takes in what the inflater finished; with {@code wait}, after everything in the works is done. */
+    private void drainInflated(boolean wait) {
+        if (inflater == null) {
+            return;
+        }
+        if (wait) {
+            inflater.awaitIdle();
+        }
+        for (BlockInflater.Done d : inflater.drain()) {
+            switch (d.outcome()) {
+                case WRITTEN -> {
+                    completeBlocks.set(d.block());
+                    if (d.block() == hashCursor) {
+                        advanceHash(HASH_BLOCKS_PER_COMPLETION);
+                    }
+                }
+                case WRITE_FAILED -> fail(Failure.TARGET, "writing block " + d.block() + " to " + target.describe()
+                        + " failed: " + d.message());
+                default -> {
+                    if (++inflateFailures <= 3) {
+                        log.accept("block " + d.block() + " rejected, nothing of it written: " + d.message()
+                                + "; asking for it again");
+                    }
+                    forget(d.block());
+                }
+            }
+        }
+    }
+
+    /** Runs the inflating on this executor instead of a thread of its own (tests in simulated time). */
+    public void inflateWith(java.util.concurrent.Executor executor) {
+        this.inflateExecutor = executor;
     }
 
     private void onRoundEnd(ByteBuf in, long now) {
@@ -537,6 +604,7 @@ public final class ReceiverEngine implements TransferEngine {
         if (reported == lastReportRound && now - lastReportAt < REPORT_MIN_INTERVAL) {
             return;
         }
+        drainInflated(true); // the report must know which inflated blocks were rejected
         round = Math.max(round, reported);
         lastReportRound = reported;
         lastReportAt = now;
@@ -545,6 +613,7 @@ public final class ReceiverEngine implements TransferEngine {
 
     private void onVerify(long now) {
         if (state == State.RECEIVING || state == State.READY) {
+            drainInflated(true);
             if (missing() > 0) {
                 fail(Failure.VERIFICATION, "the sender asked for verification while " + missing()
                         + " packets are still missing");
@@ -584,6 +653,10 @@ public final class ReceiverEngine implements TransferEngine {
     public long poll(long now, Outbox out) {
         if (createdAt < 0) {
             createdAt = now;
+        }
+        drainInflated(false);
+        if (inflater != null && state == State.DONE) {
+            inflater.close();
         }
         for (ByteBuf b : toSender) {
             out.unicast(b, sender);
@@ -878,7 +951,7 @@ public final class ReceiverEngine implements TransferEngine {
     }
 
     public long bytesToReceive() {
-        return manifest == null ? 0 : manifest.bytesToSend();
+        return manifest == null ? 0 : manifest.storedBytes();
     }
 
     public long bytesReceived() {
@@ -895,6 +968,11 @@ public final class ReceiverEngine implements TransferEngine {
 
     public long outOfRange() {
         return outOfRange;
+    }
+
+    /** Compressed blocks rejected after they were complete (bad frame, wrong length or content). */
+    public long inflateFailures() {
+        return inflateFailures;
     }
 
     public long crcFailures() {

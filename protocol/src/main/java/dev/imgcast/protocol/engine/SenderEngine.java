@@ -1,9 +1,9 @@
 package dev.imgcast.protocol.engine;
 
-import dev.imgcast.protocol.image.BlockSource;
 import dev.imgcast.protocol.image.ImageLayout;
 import dev.imgcast.protocol.image.Manifest;
 import dev.imgcast.protocol.image.PacketBitmap;
+import dev.imgcast.protocol.image.StoredBlocks;
 import dev.imgcast.protocol.wire.Accept;
 import dev.imgcast.protocol.wire.Announce;
 import dev.imgcast.protocol.wire.Data;
@@ -89,7 +89,7 @@ public final class SenderEngine implements TransferEngine {
 
     private final Manifest manifest;
     private final ImageLayout layout;
-    private final BlockSource source;
+    private final StoredBlocks blocks;
     private final SenderConfig config;
     private final byte[] salt = TransferKeys.salt();
     private final TransferKeys.Ciphers ciphers;
@@ -103,7 +103,7 @@ public final class SenderEngine implements TransferEngine {
     private final PacketCounters counters = new PacketCounters();
     private final Map<Integer, Receiver> receivers = new LinkedHashMap<>();
     private final RateController rate;
-    private final ByteBuffer blockBuffer;
+    private ByteBuffer blockBuffer;
 
     private State state = State.WAITING;
     private String startReason;
@@ -140,11 +140,11 @@ public final class SenderEngine implements TransferEngine {
     private long channelWaits;
     private long tokenWaits;
 
-    public SenderEngine(Manifest manifest, BlockSource source, SenderConfig config, byte[] key, int transferId,
+    public SenderEngine(Manifest manifest, StoredBlocks blocks, SenderConfig config, byte[] key, int transferId,
             ByteBufAllocator allocator, Consumer<String> log) {
         this.manifest = manifest;
         this.layout = manifest.layout(config.payloadSize());
-        this.source = source;
+        this.blocks = blocks;
         this.config = config;
         this.ciphers = TransferKeys.forTransfer(key, salt, transferId);
         this.writer = new FrameWriter(allocator, ciphers.sender(), transferId, 0, 0);
@@ -153,7 +153,6 @@ public final class SenderEngine implements TransferEngine {
         this.chunkSize = config.payloadSize();
         this.chunkCount = (manifestBytes.length + chunkSize - 1) / chunkSize;
         this.rate = new RateController(config.maxBitsPerSecond());
-        this.blockBuffer = ByteBuffer.allocateDirect(manifest.blockSize());
     }
 
     // ------------------------------------------------------------------ inbound
@@ -722,9 +721,8 @@ public final class SenderEngine implements TransferEngine {
 
     private ByteBuf data(int block, int packet, int length) {
         if (cachedBlock != block) {
-            blockBuffer.clear().limit(layout.blockLength(block));
             try {
-                source.read(layout.blockOffset(block), blockBuffer);
+                blockBuffer = blocks.stored(block);
             } catch (IOException e) {
                 throw new UncheckedIOException("reading block " + block + " of the image", e);
             }
@@ -795,14 +793,14 @@ public final class SenderEngine implements TransferEngine {
         return repairPackets;
     }
 
-    /** Image bytes multicast so far, first pass and repairs (headers not counted). */
+    /** Block bytes (their stored forms) multicast so far, first pass and repairs (headers not counted). */
     public long payloadBytesSent() {
         return payloadBytesSent;
     }
 
     /** Share of the first pass sent, 0..1 (1 once repairs run). */
     public double firstPassShare() {
-        long total = manifest.bytesToSend();
+        long total = manifest.storedBytes();
         return total == 0 ? 1 : Math.min(1, (double) round1PayloadSent / total);
     }
 

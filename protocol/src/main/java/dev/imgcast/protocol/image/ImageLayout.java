@@ -2,13 +2,19 @@ package dev.imgcast.protocol.image;
 
 /**
  * How an image is cut into blocks and a block into packets. Packet {@code p} of block {@code b}
- * holds the image bytes from {@code b * blockSize + p * payloadSize}; its global index, used by
- * the bitmaps, is {@code b * packetsPerBlock + p}.
+ * holds the bytes of the block's stored form (its raw bytes, or its compressed frame) from
+ * {@code p * payloadSize}; its global index, used by the bitmaps, is {@code b * packetsPerBlock + p}.
+ *
+ * @param storedLengths the stored length of each block (null: every block travels raw)
  */
-public record ImageLayout(long imageSize, int blockSize, int payloadSize) {
+public record ImageLayout(long imageSize, int blockSize, int payloadSize, int[] storedLengths) {
     public static final int MIN_PAYLOAD = 256;
     public static final int MAX_PAYLOAD = 8900;
     public static final int MAX_BLOCK = 64 << 20;
+
+    public ImageLayout(long imageSize, int blockSize, int payloadSize) {
+        this(imageSize, blockSize, payloadSize, null);
+    }
 
     public ImageLayout {
         if (imageSize < 0) {
@@ -42,20 +48,22 @@ public record ImageLayout(long imageSize, int blockSize, int payloadSize) {
         return (long) block * blockSize;
     }
 
+    /** Raw bytes of the block in the image. */
     public int blockLength(int block) {
         return (int) Math.min(blockSize, imageSize - blockOffset(block));
     }
 
+    /** Bytes of the block on the wire: its compressed length, or its raw length. */
+    public int storedLength(int block) {
+        return storedLengths == null ? blockLength(block) : storedLengths[block];
+    }
+
     public int packetsInBlock(int block) {
-        return (int) ceilDiv(blockLength(block), payloadSize);
+        return (int) ceilDiv(storedLength(block), payloadSize);
     }
 
     public int packetLength(int block, int packet) {
-        return Math.min(payloadSize, blockLength(block) - packet * payloadSize);
-    }
-
-    public long packetOffset(int block, int packet) {
-        return blockOffset(block) + (long) packet * payloadSize;
+        return Math.min(payloadSize, storedLength(block) - packet * payloadSize);
     }
 
     /** Bits a bitmap over every packet index needs. */

@@ -3,6 +3,7 @@ package dev.imgcast.protocol.net;
 import dev.imgcast.protocol.engine.ReceiverEngine;
 import dev.imgcast.protocol.engine.SenderConfig;
 import dev.imgcast.protocol.engine.SenderEngine;
+import dev.imgcast.protocol.image.ImageBlocks;
 import dev.imgcast.protocol.image.Manifest;
 import dev.imgcast.protocol.image.ManifestScanner;
 import dev.imgcast.protocol.image.MemoryImage;
@@ -38,7 +39,8 @@ public final class LoopbackWarmup {
             return false;
         }
         byte[] key = TransferKeys.random();
-        SenderEngine sender = new SenderEngine(manifest, source,
+        ImageBlocks blocks = new ImageBlocks(source, manifest, 0);
+        SenderEngine sender = new SenderEngine(manifest, blocks,
                 new SenderConfig(1400, 2_000_000_000L, 1, null, Duration.ofSeconds(5), Duration.ofSeconds(5), 8), key,
                 new Random().nextInt(), PooledByteBufAllocator.DEFAULT, m -> { });
         ReceiverEngine receiver = new ReceiverEngine(MemoryImage.empty(bytes.length), key, 1, "warm-up",

@@ -14,8 +14,8 @@ import java.util.Map;
  * @param message       the engine's last word (why it failed), or the error's message
  * @param sha256        SHA-256 of what was written (when verified)
  * @param imageSize     size of the image
- * @param bytesToReceive image bytes to receive (zero blocks are not sent)
- * @param bytesReceived image bytes received
+ * @param bytesToReceive bytes to receive: the stored (compressed or raw) forms of the non-zero blocks
+ * @param bytesReceived bytes of stored forms received
  * @param duplicates    data packets received twice
  * @param rejected      datagrams rejected in all
  * @param rejections    datagrams rejected, by verdict

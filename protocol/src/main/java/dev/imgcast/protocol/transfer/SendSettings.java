@@ -1,6 +1,7 @@
 package dev.imgcast.protocol.transfer;
 
 import dev.imgcast.protocol.engine.SenderConfig;
+import dev.imgcast.protocol.image.BlockCodec;
 import dev.imgcast.protocol.image.ImageLayout;
 import java.time.Duration;
 
@@ -15,10 +16,18 @@ import java.time.Duration;
  * @param startTimeout      give up when no receiver joined within this (null: wait forever)
  * @param receiverTimeout   drop a receiver silent this long
  * @param maxStalledRounds  drop a receiver that made no progress over this many rounds
+ * @param compressLevel     zstd level of a manifest built for this transfer (0: every block raw)
  */
 public record SendSettings(int payloadSize, long maxBitsPerSecond, int blockSize, int expectedReceivers,
-        Duration idleStart, Duration startTimeout, Duration receiverTimeout, int maxStalledRounds) {
+        Duration idleStart, Duration startTimeout, Duration receiverTimeout, int maxStalledRounds, int compressLevel) {
     static final Duration MAX_IDLE_START = Duration.ofDays(1);
+
+    /** Compressed at {@link TransferDefaults#COMPRESS_LEVEL}. */
+    public SendSettings(int payloadSize, long maxBitsPerSecond, int blockSize, int expectedReceivers,
+            Duration idleStart, Duration startTimeout, Duration receiverTimeout, int maxStalledRounds) {
+        this(payloadSize, maxBitsPerSecond, blockSize, expectedReceivers, idleStart, startTimeout, receiverTimeout,
+                maxStalledRounds, TransferDefaults.COMPRESS_LEVEL);
+    }
 
     public SendSettings {
         if (maxBitsPerSecond <= 0) {
@@ -44,6 +53,9 @@ public record SendSettings(int payloadSize, long maxBitsPerSecond, int blockSize
             throw new IllegalArgumentException("max stalled rounds must be at least 1, not " + maxStalledRounds);
         }
         new ImageLayout(0, blockSize, payloadSize); // checks payload and block size, says what is wrong
+        if (compressLevel != 0) {
+            BlockCodec.checkLevel(compressLevel);
+        }
     }
 
     /** The defaults for everything but when to start. */
@@ -67,7 +79,38 @@ public record SendSettings(int payloadSize, long maxBitsPerSecond, int blockSize
     /** The same settings with another idle start and start timeout (e.g. from a service's configuration). */
     public SendSettings withStart(Duration idle, Duration timeout) {
         return new SendSettings(payloadSize, maxBitsPerSecond, blockSize, expectedReceivers, idle, timeout,
-                receiverTimeout, maxStalledRounds);
+                receiverTimeout, maxStalledRounds, compressLevel);
+    }
+
+    /** The same settings with another zstd level (0: no compression). */
+    public SendSettings withCompression(int level) {
+        return new SendSettings(payloadSize, maxBitsPerSecond, blockSize, expectedReceivers, idleStart, startTimeout,
+                receiverTimeout, maxStalledRounds, level);
+    }
+
+    /**
+     * A {@code --compress} value: {@code auto} (zstd level {@value BlockCodec#AUTO_LEVEL}), {@code off}, or a
+     * zstd level; an IllegalArgumentException says what is wrong.
+     */
+    public static int parseCompression(String value) {
+        if (value == null || value.equalsIgnoreCase("auto")) {
+            return BlockCodec.AUTO_LEVEL;
+        }
+        if (value.equalsIgnoreCase("off")) {
+            return 0;
+        }
+        int level;
+        try {
+            level = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--compress is auto, off or a zstd level " + BlockCodec.MIN_LEVEL + ".."
+                    + BlockCodec.MAX_LEVEL + ", not " + value);
+        }
+        if (level == 0) {
+            return 0;
+        }
+        BlockCodec.checkLevel(level);
+        return level;
     }
 
     /** The engine's configuration. */

@@ -1,6 +1,7 @@
 package dev.imgcast.protocol.transfer;
 
 import dev.imgcast.protocol.image.BlockSource;
+import dev.imgcast.protocol.image.ImageBlocks;
 import dev.imgcast.protocol.engine.SenderEngine;
 import dev.imgcast.protocol.image.Manifest;
 import dev.imgcast.protocol.net.EngineRunner;
@@ -26,6 +27,7 @@ public final class SendTransfer {
     private final NetworkChoice network;
     private final Manifest manifest;
     private final SenderEngine engine;
+    private final ImageBlocks blocks;
     private volatile EngineRun run;
 
     /**
@@ -46,7 +48,9 @@ public final class SendTransfer {
             Consumer<String> log) {
         this.network = network;
         this.manifest = manifest;
-        this.engine = new SenderEngine(manifest, source, settings.config(), key, RANDOM.nextInt(),
+        // Blocks the manifest says are compressed are compressed again as they are sent, ahead of the link.
+        this.blocks = new ImageBlocks(source, manifest, ImageBlocks.defaultThreads());
+        this.engine = new SenderEngine(manifest, blocks, settings.config(), key, RANDOM.nextInt(),
                 PooledByteBufAllocator.DEFAULT, log);
     }
 
@@ -70,9 +74,14 @@ public final class SendTransfer {
         }
         EngineRun r = new EngineRun(vertx);
         run = r;
-        long total = manifest.bytesToSend();
-        r.start(() -> EngineRunner.runSender(vertx, engine, network), () -> TransferProgress.of(engine, total), every);
-        Throwable error = r.await(every, progress, () -> abort("the sender was interrupted"));
+        long total = manifest.storedBytes();
+        Throwable error;
+        try {
+            r.start(() -> EngineRunner.runSender(vertx, engine, network), () -> TransferProgress.of(engine, total), every);
+            error = r.await(every, progress, () -> abort("the sender was interrupted"));
+        } finally {
+            blocks.close();
+        }
         return new SendResult(engine.startReason(), engine.endReason(), engine.results(), manifest.sha256Hex(),
                 engine.transferNanos(), engine.dataPackets(), engine.repairPackets(), engine.round(),
                 engine.rateDecreases(), engine.counters().rejections(), engine.badNaks(), error);

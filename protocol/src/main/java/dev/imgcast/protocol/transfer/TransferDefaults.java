@@ -35,4 +35,7 @@ public final class TransferDefaults {
 
     private TransferDefaults() {
     }
+
+    /** Blocks are compressed with zstd at this level unless told otherwise (1: fast, most of the gain). */
+    public static final int COMPRESS_LEVEL = 1;
 }

@@ -15,7 +15,7 @@ import dev.imgcast.protocol.engine.SenderEngine;
  * @param missing          packets this receiver still misses (0 for a sender)
  * @param dataPackets      DATA packets sent (0 for a receiver)
  * @param repairPackets    of which repairs (0 for a receiver)
- * @param payloadBytesSent image bytes on the wire including repairs (0 for a receiver)
+ * @param payloadBytesSent block bytes (stored forms) on the wire including repairs (0 for a receiver)
  * @param rateBitsPerSecond the sender's current pacing rate (0 for a receiver)
  */
 public record TransferProgress(Phase phase, long bytesDone, long bytesTotal, int round, long missing,

@@ -1,8 +1,10 @@
 package dev.imgcast.protocol.engine;
 
+import dev.imgcast.protocol.image.ImageBlocks;
 import dev.imgcast.protocol.image.Manifest;
 import dev.imgcast.protocol.image.ManifestScanner;
 import dev.imgcast.protocol.image.MemoryImage;
+import dev.imgcast.protocol.image.StoredBlocks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.IOException;
@@ -23,6 +25,7 @@ final class MemoryNetwork {
     static final long STEP_NANOS = 20_000;
 
     final SenderEngine sender;
+    final Manifest manifest;
     final List<Node> receivers = new ArrayList<>();
     final List<String> senderLog = new ArrayList<>();
     final Random random = new Random(7);
@@ -64,14 +67,23 @@ final class MemoryNetwork {
     }
 
     MemoryNetwork(byte[] image, SenderConfig config, byte[] key, int receiverCount, long listenTimeoutNanos) {
+        this(image, config, key, receiverCount, listenTimeoutNanos, 0, null);
+    }
+
+    /**
+     * @param level  zstd level of the stored blocks (0: raw)
+     * @param blocks how the sender gets its blocks (null: from the image, as {@code img send} does)
+     */
+    MemoryNetwork(byte[] image, SenderConfig config, byte[] key, int receiverCount, long listenTimeoutNanos, int level,
+            java.util.function.BiFunction<MemoryImage, Manifest, StoredBlocks> blocks) {
         MemoryImage source = new MemoryImage(image);
-        Manifest manifest;
         try {
-            manifest = ManifestScanner.scan(source, image.length, 1 << 20, null);
+            manifest = ManifestScanner.scan(source, image.length, 1 << 20, level, 0, null);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        sender = new SenderEngine(manifest, source, config, key, 0x1234, UnpooledByteBufAllocator.DEFAULT,
+        StoredBlocks stored = blocks != null ? blocks.apply(source, manifest) : new ImageBlocks(source, manifest, 0);
+        sender = new SenderEngine(manifest, stored, config, key, 0x1234, UnpooledByteBufAllocator.DEFAULT,
                 senderLog::add);
         sender.bind(SENDER_ADDRESS);
         for (int i = 1; i <= receiverCount; i++) {
@@ -79,6 +91,7 @@ final class MemoryNetwork {
             List<String> log = new ArrayList<>();
             ReceiverEngine engine = new ReceiverEngine(target, key, 100 + i, "r" + i, listenTimeoutNanos,
                     5_000_000_000L, UnpooledByteBufAllocator.DEFAULT, log::add);
+            engine.inflateWith(Runnable::run); // deterministic: inflate inline, in simulated time
             InetSocketAddress address = new InetSocketAddress("10.0.0." + (10 + i), 6000);
             engine.bind(address);
             receivers.add(new Node(engine, target, address, log));
@@ -209,6 +222,29 @@ final class MemoryNetwork {
         new Random(seed).nextBytes(bytes);
         for (int b = 0; b < blocks; b += 3) {
             java.util.Arrays.fill(bytes, b << 20, (b + 1) << 20, (byte) 0);
+        }
+        return bytes;
+    }
+
+    /**
+     * An image that compresses the way disks do, in part: per 1 MiB block, a random share of
+     * random bytes, the rest repeated text; every fourth block all zero.
+     */
+    static byte[] compressibleImage(int blocks, int tail, long seed) {
+        Random random = new Random(seed);
+        byte[] bytes = new byte[blocks * (1 << 20) + tail];
+        byte[] text = "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int b = 0; b * (1 << 20) < bytes.length; b++) {
+            int from = b << 20;
+            int to = Math.min(bytes.length, from + (1 << 20));
+            if (b % 4 == 3) {
+                continue;
+            }
+            int randomPart = (to - from) * random.nextInt(60) / 100;
+            for (int i = from; i < to; i++) {
+                bytes[i] = i - from < randomPart ? (byte) random.nextInt() : text[(i + b) % text.length];
+            }
         }
         return bytes;
     }
