@@ -75,12 +75,15 @@ for _ in $(seq 1 120); do
 done
 in_server curl -sf -o /dev/null http://127.0.0.1:8080/q/health/ready || { echo "demo.sh: server not ready" >&2; exit 1; }
 
-echo "== making a $size MiB sample image: random blocks, every fourth block and the last quarter all zero"
+echo "== making a $size MiB sample image: every fourth block and the last quarter all zero, of the rest half random, half text"
 python3 "$here/sample-image.py" "$work/image.img" "$size"
 sha=$(sha256sum "$work/image.img" | cut -d' ' -f1)
 echo "image SHA-256 $sha"
 echo "== uploading it to the image store"
 api -f -H "X-Imgcast-Sha256: $sha" -T "$work/image.img" http://127.0.0.1:8080/api/images/demo-image/content > /dev/null
+api -f http://127.0.0.1:8080/api/images/demo-image | python3 -c "import json, sys; v = json.load(sys.stdin); print(
+    'stored: %d MiB, %d zero blocks, %d MiB on the wire (zstd level %d)' % (v['size'] >> 20, v['zeroBlocks'],
+    v['wireBytes'] >> 20, v.get('compression', 0)))"
 echo "== starting session 'demo' from the server: image demo-image, clients=3"
 api -f -H 'Content-Type: application/json' \
   -d '{"name":"demo","imageId":"demo-image","clients":3,"confirm":true}' http://127.0.0.1:8080/api/sessions > /dev/null

@@ -35,7 +35,7 @@ echo "== building the lab: sender, 3 receivers, a bridge; sender link shaped to 
 "$here/lab.sh" shape "$lab" "${rate/m/mbit}"
 "$here/lab.sh" loss "$lab" "$loss"
 
-echo "== making a $size MiB image: random blocks, every fourth block and the last quarter all zero"
+echo "== making a $size MiB image: every fourth block and the last quarter all zero, of the rest half random, half text"
 python3 "$here/sample-image.py" "$work/image.img" "$size"
 echo "image SHA-256 $(sha256sum "$work/image.img" | cut -d' ' -f1)"
 

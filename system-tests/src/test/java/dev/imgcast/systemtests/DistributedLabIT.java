@@ -57,6 +57,11 @@ class DistributedLabIT {
                  PackagedApp store = imageStore(dir);
                  PackagedApp sender = sender(lab, dir, "sender", 500_000_000L)) {
                 upload("lab-2026", image, imageSha);
+                // compressed once, at upload: the manifest's stored forms are what travels
+                JsonObject stored = new JsonObject(new AdminHttp("http://10.250.0.254:" + storePort, STORE_ADMIN)
+                        .get("/api/images/lab-2026").body());
+                assertEquals(1, stored.getInteger("compression"), stored.encode());
+                assertTrue(stored.getLong("wireBytes") < stored.getLong("size") * 3 / 4 - (8L << 20), stored.encode());
                 HttpResponse<String> created = registry.post("/api/sessions", new JsonObject().put("name", "lab05")
                         .put("imageId", "lab-2026").put("clients", 3).put("confirm", true));
                 assertEquals(201, created.statusCode(), created.body());

@@ -1,5 +1,6 @@
 package dev.imgcast.image.model;
 
+import dev.imgcast.protocol.image.Manifest;
 import dev.imgcast.image.ImageView;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -38,7 +39,9 @@ public class StoredImage extends PanacheEntityBase {
 
     /** What the API shows of this image, with the live session runs that use it. */
     public ImageView view(List<String> inUseBy) {
+        Manifest parsed = manifest == null ? null : Manifest.parse(manifest);
         return new ImageView(id, sizeBytes == null ? 0 : sizeBytes, blockSize, blockCount == null ? 0 : blockCount,
-                zeroBlocks == null ? 0 : zeroBlocks, sha256, storedAt, inUseBy);
+                zeroBlocks == null ? 0 : zeroBlocks, parsed == null ? 0 : parsed.storedBytes(),
+                parsed == null ? 0 : parsed.level(), sha256, storedAt, inUseBy);
     }
 }
