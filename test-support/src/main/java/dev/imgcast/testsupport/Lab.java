@@ -143,6 +143,19 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a local command on this host (losetup, sha256sum: nothing that touches the network)
+     * and returns its output; a failure or a minute's wait fails the test.
+     */
+    public static String exec(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            fail(String.join(" ", command) + " failed: " + output);
+        }
+        return output;
+    }
+
     private String script(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add("bash");

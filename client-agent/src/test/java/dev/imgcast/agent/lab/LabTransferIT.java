@@ -151,6 +151,38 @@ class LabTransferIT {
         }
     }
 
+    @Test
+    void compressedAndEncryptedUnderFivePercentLossOntoALoopDevice() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("loop"));
+        Path backing = dir.resolve("disk.raw");
+        long size = Files.size(image);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(backing.toFile(), "rw")) {
+            f.setLength((size + (1 << 20) - 1) / (1 << 20) * (1 << 20)); // a 65 MiB disk
+        }
+        String device = Lab.exec("losetup", "--find", "--show", backing.toString()).trim();
+        assertTrue(device.startsWith("/dev/loop"), device);
+        try (Lab lab = Lab.up("icltrl", 2, dir)) {
+            lab.loss(5);
+            Process toFile = lab.img("r1", "r1", receive(dir.resolve("copy1").toString(), "loop", "r1"));
+            Process toDisk = lab.img("r2", "r2", receive(device, "loop", "r2"));
+            Process sender = lab.img("s", "s", send("loop", 2));
+            assertEquals(0, Lab.waitFor(sender, 180), lab.log("s"));
+            assertEquals(0, Lab.waitFor(toFile, 60), lab.log("r1"));
+            assertEquals(0, Lab.waitFor(toDisk, 60), lab.log("r2"));
+            assertEquals(imageSha, Images.sha256(dir.resolve("copy1")));
+            assertEquals(imageSha, Lab.exec("sh", "-c", "head -c " + size + " " + device + " | sha256sum").split(" ")[0]);
+            String report = lab.log("s");
+            assertTrue(report.contains("2 of 2 receivers verified"), report);
+            Matcher repairs = Pattern.compile("(\\d+) repairs").matcher(report);
+            assertTrue(repairs.find() && Long.parseLong(repairs.group(1)) > 0, report);
+            // compressed: fewer bytes on the wire than the image's non-zero blocks
+            Matcher wire = Pattern.compile("received 64\\.0 MiB \\(([0-9.]+) MiB of data\\)").matcher(lab.log("r2"));
+            assertTrue(wire.find() && Double.parseDouble(wire.group(1)) < 36, lab.log("r2"));
+        } finally {
+            Lab.exec("losetup", "-d", device);
+        }
+    }
+
     private static int count(String text, String needle) {
         int n = 0;
         for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
