@@ -372,7 +372,7 @@ spawn() { # CG NS LOG CMD...
 # newer imgcast (e.g. --compress, key files) only need IMGCAST_SEND_OPTS / IMGCAST_RECV_OPTS
 # or a change in this one place. Options are split at white space (no quoting).
 
-IMGCAST_LAUNCHER=$ROOT/client-agent/img      # the launcher with its JVM settings
+IMGCAST_LAUNCHER=${IMGCAST_LAUNCHER:-$ROOT/client-agent/img}  # the launcher with its JVM settings (or the bundle's bin/img)
 IMGCAST_SESSION=bench
 IMGCAST_SEND_OPTS=${IMGCAST_SEND_OPTS:-}
 IMGCAST_RECV_OPTS=${IMGCAST_RECV_OPTS:-}

@@ -72,11 +72,12 @@ public record NetworkSettings(String interfaceName, InetAddress group, int port,
     }
 
     /**
-     * The master key of a standalone transfer: stretched from a passphrase (PBKDF2), else from the
-     * session name (which keeps strangers' packets out but protects nothing from someone who knows it).
+     * The master key of a standalone transfer: stretched from a passphrase (PBKDF2), else derived
+     * from the session name without stretching (it keeps strangers' packets out but protects
+     * nothing from someone who knows the name, so making guesses costly would only cost CPU).
      */
     public static byte[] keyFromSecret(String secret, String session) {
-        return TransferKeys.fromPassphrase(secret != null ? secret : "session:" + session, session);
+        return secret != null ? TransferKeys.fromPassphrase(secret, session) : TransferKeys.fromSessionName(session);
     }
 
     /** A group given as text: a dotted IPv4 multicast address, never a host name. */

@@ -68,6 +68,11 @@ public final class TransferKeys {
         }
     }
 
+    /** A master key from the session name alone: HMAC-SHA-256 under a fixed label; anyone who knows the name has it. */
+    public static byte[] fromSessionName(String session) {
+        return hmac("imgcast/2 session name".getBytes(StandardCharsets.US_ASCII), session.getBytes(StandardCharsets.UTF_8));
+    }
+
     /**
      * A master key from a key file: 32 random bytes, as 64 hexadecimal digits or base64 (one line;
      * {@code head -c 32 /dev/urandom | base64 > key} makes one), or the 32 bytes themselves.

@@ -350,6 +350,9 @@ class WireFormatTest {
         assertTrue(e.getMessage().contains("32 random bytes"), e.getMessage());
         assertThrows(() -> TransferKeys.fromKeyFile(dir.resolve("missing")), "cannot read");
         assertArrayEquals(TransferKeys.fromPassphrase("a b c", "lab"), TransferKeys.fromPassphrase("a b c", "lab"));
+        assertArrayEquals(TransferKeys.fromSessionName("lab"), TransferKeys.fromSessionName("lab"));
+        assertFalse(java.util.Arrays.equals(TransferKeys.fromSessionName("lab"), TransferKeys.fromSessionName("lab2")));
+        assertFalse(java.util.Arrays.equals(TransferKeys.fromSessionName("lab"), TransferKeys.fromPassphrase("lab", "lab")));
         assertFalse(java.util.Arrays.equals(TransferKeys.fromPassphrase("a b c", "lab"),
                 TransferKeys.fromPassphrase("a b c", "lab2")));
     }
