@@ -109,7 +109,8 @@ def main():
     }
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     print(f"java on PATH: {java}; {args.runs} runs each, interleaved; receivers "
-          + ("without" if args.no_warmup else "with") + " the loopback warm-up")
+          + ("without" if args.no_warmup else "with") + " the loopback warm-up; load average at the start %.2f %.2f %.2f"
+          % os.getloadavg())
     results = {name: {"receive": [], "announce": [], "data": [], "version": []} for name in ways}
     with tempfile.TemporaryDirectory(prefix="img-timing-") as work:
         subprocess.run([sys.executable, os.path.join(ROOT, "lab", "sample-image.py"), os.path.join(work, "image.img"), "8"],
@@ -126,6 +127,7 @@ def main():
                     results[name]["version"].append(version_time(cmd, env))
         finally:
             lab("down", LAB)
+    print("load average (1, 5, 15 min) at the end: %.2f %.2f %.2f on %d cores" % (*os.getloadavg(), os.cpu_count()))
     print(f"{'':28} {'median ms (min-max)':>24} per measure")
     for name, measures in results.items():
         cells = []

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The bundle as a device gets it, without the namespace lab: it runs with no java on PATH and a
  * bogus JAVA_HOME, its runtime is the trimmed one it carries, its AOT cache is used (also after
- * the tarball is unpacked elsewhere and img is called through a symlink), and a cache the JVM
- * cannot use costs only time. The transfer is {@link BundleTransferIT}.
+ * the tarball is unpacked elsewhere and img is called through a symlink), a cache that cannot be
+ * used costs only time, and one older than the jar is not used. The transfer is
+ * {@link BundleTransferIT}.
  */
 class BundleIT {
     private static final String VERSION = "img 0.1.0 (imgcast protocol v1)\n";
@@ -119,6 +123,25 @@ class BundleIT {
         run = Bundle.run(work, Bundle.NO_JAVA, home.resolve("bin/img").toString(), "--version");
         assertEquals(0, run.exit(), run.describe());
         assertEquals(VERSION, run.out(), run.describe());
+    }
+
+    @Test
+    void aJarNewerThanItsCacheRunsItsOwnClassesNotTheCachedOnes() throws Exception {
+        Path home = Bundle.unpack(work.resolve("replaced"));
+        Path jar = home.resolve("lib/img.jar");
+        // another build of img: the same jar with Img's version text changed (same length)
+        try (FileSystem zip = FileSystems.newFileSystem(jar)) {
+            Path img = zip.getPath("dev/imgcast/agent/Img.class");
+            String bytes = new String(Files.readAllBytes(img), StandardCharsets.ISO_8859_1);
+            assertTrue(bytes.contains("imgcast protocol v1"));
+            Files.write(img, bytes.replace("imgcast protocol v1", "imgcast protocol v9").getBytes(StandardCharsets.ISO_8859_1));
+        }
+        assertTrue(Files.getLastModifiedTime(jar).compareTo(Files.getLastModifiedTime(home.resolve("lib/img.aot"))) > 0);
+        // JDK 25.0.3 would take Img from the cache, unchanged (JDK-8377932): the launcher must not offer it
+        Bundle.Run run = Bundle.run(work, Bundle.NO_JAVA, home.resolve("bin/img").toString(), "--version");
+        assertEquals(0, run.exit(), run.describe());
+        assertEquals("img 0.1.0 (imgcast protocol v9)\n", run.out(), run.describe());
+        assertTrue(run.err().contains("newer than its AOT cache"), run.describe());
     }
 
     /** No java anywhere; PATH has readlink only; the class loading logged to {@code log}. */
