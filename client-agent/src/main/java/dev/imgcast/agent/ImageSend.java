@@ -89,7 +89,8 @@ final class ImageSend {
         return manifest;
     }
 
-    private static Sent send(SendTransfer transfer, Manifest manifest, String session, SendSettings settings,
+    /** Runs a transfer set up by the caller and reports it (also the AOT training's sender). */
+    static Sent send(SendTransfer transfer, Manifest manifest, String session, SendSettings settings,
             Progress progress) {
         NetworkChoice choice = transfer.network();
         progress.message("session " + session + ": group " + choice.group().getHostAddress() + ":"
