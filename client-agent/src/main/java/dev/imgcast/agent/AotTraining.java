@@ -153,8 +153,9 @@ public final class AotTraining {
                 BlockSource source = (offset, into) -> ManifestScanner.readFully(channel, into, offset);
                 ManifestCache cache = new ManifestCache(work.resolve("manifests"));
                 long size = Files.size(image);
-                cache.manifest(image, source, size, MIB, true, done -> { });
-                Manifest manifest = cache.manifest(image, source, size, MIB, true, done -> { });
+                cache.manifest(image, source, size, MIB, settings.compressLevel(), true, done -> { });
+                Manifest manifest = cache.manifest(image, source, size, MIB, settings.compressLevel(), true,
+                        done -> { });
                 sha = manifest.sha256Hex();
                 SendTransfer transfer = new SendTransfer(choice, key, settings, manifest, source, progress::message);
                 sent = ImageSend.send(transfer, manifest, "training", settings, progress);
@@ -184,7 +185,7 @@ public final class AotTraining {
         }
     }
 
-    /** {@code mib} blocks of 1 MiB, every third one zero, and a short last block. */
+    /** {@code mib} blocks of 1 MiB: random, zero, text-like in turn, and a short last block. */
     static Path image(Path file, int mib) throws IOException {
         Random random = new Random(17);
         byte[] block = new byte[MIB];
@@ -192,6 +193,13 @@ public final class AotTraining {
             for (int b = 0; b < mib; b++) {
                 if (b % 3 == 1) {
                     out.write(new byte[MIB]);
+                } else if (b % 3 == 2) {
+                    // text-like: the compressing and inflating paths get trained too
+                    String line = "root:x:0:0:root:/root:/bin/bash\n";
+                    for (int i = 0; i < MIB; i++) {
+                        block[i] = (byte) (i % 97 == 0 ? '0' + (i / 97) % 10 : line.charAt(i & 31));
+                    }
+                    out.write(block);
                 } else {
                     random.nextBytes(block);
                     out.write(block);
