@@ -4,34 +4,53 @@ import dev.imgcast.protocol.transfer.NetworkSettings;
 import dev.imgcast.protocol.transfer.ReceiveSettings;
 import dev.imgcast.protocol.transfer.SendResult;
 import dev.imgcast.protocol.transfer.SendSettings;
+import dev.imgcast.protocol.transfer.TransferDefaults;
 import dev.imgcast.protocol.transfer.TransferProgress;
 import dev.imgcast.protocol.transfer.TransferStatus;
 import dev.imgcast.registry.client.DeviceView;
 import dev.imgcast.registry.client.RegistryClient;
 import dev.imgcast.registry.client.RegistryException;
 import dev.imgcast.registry.client.Report;
+import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The transfer of a device in img session, once its run started: a client receives onto its
  * disk, the master sends its disk, with the group, port and key session-service gave. Progress
  * and the result go to session-service; a result that cannot be delivered is said, not fatal.
+ *
+ * <p>A client takes the image only from the sender session-service names for the run: the master
+ * device's registered address, or the multicast-sender's, which the registry learns from its
+ * transfer.started event a moment after a run the server sends has started. Until the registry
+ * names it, the device waits (and says so), at most as long as it would listen for a sender; a run
+ * whose sender is still unnamed then fails for this device (exit code 4, reported FAILED): every
+ * device of the run holds the run's key, so "whoever announces with the key" is not good enough.
  */
 final class DeviceRun {
     private static final long REPORT_EVERY_NANOS = 2_000_000_000L;
+    /** How long a started run's sender may stay unnamed: as long as a device listens for a sender. */
+    static final Duration SENDER_WAIT = TransferDefaults.SESSION_LISTEN_TIMEOUT;
 
     private final RegistryClient registry;
     private final String name;
     private final Path disk;
     private final String interfaceName;
     private final String hostname;
+    private final Duration senderWait;
 
     DeviceRun(RegistryClient registry, String name, Path disk, String interfaceName, String hostname) {
+        this(registry, name, disk, interfaceName, hostname, SENDER_WAIT);
+    }
+
+    DeviceRun(RegistryClient registry, String name, Path disk, String interfaceName, String hostname,
+            Duration senderWait) {
         this.registry = registry;
         this.name = name;
         this.disk = disk;
         this.interfaceName = interfaceName;
         this.hostname = hostname;
+        this.senderWait = senderWait;
     }
 
     /** Receives the image onto the disk; the exit code. */
@@ -42,7 +61,7 @@ final class DeviceRun {
             NetworkSettings network = network(view);
             NetworkOptions.checkInterface(network);
             Disks.checkTarget(disk);
-            received = ImageReceive.run(disk, name, network, ReceiveSettings.forSession(hostname), p -> {
+            received = ImageReceive.run(disk, name, network, receiveSettings(view), p -> {
                 long now = System.nanoTime();
                 if (p.phase() == TransferProgress.Phase.TRANSFERRING && now - lastReport[0] > REPORT_EVERY_NANOS) {
                     lastReport[0] = now;
@@ -52,6 +71,9 @@ final class DeviceRun {
         } catch (Img.Problem p) {
             reportQuietly(Report.failed(TransferStatus.FAILED, p.getMessage()));
             throw p;
+        } catch (RegistryException e) {
+            reportQuietly(Report.failed(TransferStatus.FAILED, e.getMessage()));
+            throw e;
         }
         Report result = Report.of(received.result());
         if (reportQuietly(result)) {
@@ -91,6 +113,42 @@ final class DeviceRun {
                     + (last.endReason() == null ? "" : " (" + last.endReason() + ")"));
         }
         return sent.exitCode();
+    }
+
+    /** How this device receives: as a device of a session, from the sender session-service names only. */
+    ReceiveSettings receiveSettings(DeviceView view) {
+        return ReceiveSettings.forSession(hostname).withSender(sender(view));
+    }
+
+    /**
+     * The sender session-service names for the run, waited for while it names none; an
+     * {@link Img.Problem} (exit code 4) when it still names none after {@link #senderWait}.
+     */
+    private InetAddress sender(DeviceView view) {
+        DeviceView named = view;
+        if (view.senderAddress() == null) {
+            System.out.println("waiting for session-service to name the sender of run " + view.runNo()
+                    + " (the image is taken from that host only)");
+            named = registry.awaitSender(view, senderWait);
+        }
+        InetAddress sender;
+        try {
+            sender = named.sender();
+        } catch (IllegalArgumentException e) {
+            throw new Img.Problem(ExitCode.NETWORK, e.getMessage());
+        }
+        if (sender == null) {
+            throw new Img.Problem(ExitCode.NETWORK, "session-service named no sender for run " + view.runNo()
+                    + " of " + name + " within " + seconds(senderWait) + " s; the image is taken only from the"
+                    + " sender it names (is the multicast-sender running and reporting to it?)");
+        }
+        System.out.println("sender of run " + view.runNo() + ": " + sender.getHostAddress()
+                + " (named by session-service); announcements from any other host are ignored");
+        return sender;
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? Long.toString(d.toSeconds()) : Double.toString(d.toMillis() / 1000.0);
     }
 
     private NetworkSettings network(DeviceView view) {

@@ -51,7 +51,9 @@ final class ImageReceive {
             Duration timeout = settings.listenTimeout();
             progress.message("session " + session + ": listening on " + choice.group().getHostAddress() + ":"
                     + choice.port() + " via " + choice.interfaceName()
-                    + (timeout != null ? " for " + timeout.toMillis() / 1000.0 + " s" : "") + "; target " + target);
+                    + (timeout != null ? " for " + timeout.toMillis() / 1000.0 + " s" : "")
+                    + (settings.sender() != null ? ", from sender " + settings.sender().getHostAddress() + " only" : "")
+                    + "; target " + target);
             result = transfer.run(vertx, LOOK_EVERY, p -> {
                 also.accept(p);
                 if (p.phase() == TransferProgress.Phase.TRANSFERRING) {

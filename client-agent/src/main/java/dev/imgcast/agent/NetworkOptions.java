@@ -3,6 +3,8 @@ package dev.imgcast.agent;
 import dev.imgcast.protocol.net.GroupAddress;
 import dev.imgcast.protocol.transfer.NetworkSettings;
 import dev.imgcast.protocol.transfer.TransferDefaults;
+import dev.imgcast.protocol.wire.TransferKeys;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Where a standalone transfer happens and how it is authenticated; shared by send and receive. */
@@ -28,9 +30,16 @@ public final class NetworkOptions {
     int ttl;
 
     @Option(names = "--secret", paramLabel = "TEXT",
-            description = "Shared secret the per-transfer key is derived from (default: the session name, "
-                    + "which keeps strangers' packets out but is no protection against someone who knows it).")
+            description = "Shared secret, the same on the sender and every receiver: stretched with PBKDF2 into the"
+                    + " master key, from which each transfer derives fresh keys of its own (default: the session"
+                    + " name, which keeps strangers' packets out but protects nothing from someone who knows it)."
+                    + " Others on the host can see a command line: --key-file keeps it out of sight.")
     String secret;
+
+    @Option(names = "--key-file", paramLabel = "FILE",
+            description = "Read the master key from FILE instead of --secret: 32 random bytes, as 64 hex digits,"
+                    + " base64 or raw (head -c 32 /dev/urandom | base64 > FILE makes one; copy it to every host).")
+    Path keyFile;
 
     /** The settings the command line gives; a wrong value is a usage error (exit code 2). */
     NetworkSettings settings() {
@@ -42,8 +51,12 @@ public final class NetworkOptions {
                 throw new IllegalArgumentException("--ttl must be 1..255, not " + ttl);
             }
             GroupAddress.checkName(session);
+            if (secret != null && keyFile != null) {
+                throw new IllegalArgumentException("give --secret or --key-file, not both");
+            }
+            byte[] key = keyFile != null ? TransferKeys.fromKeyFile(keyFile) : NetworkSettings.keyFromSecret(secret, session);
             return new NetworkSettings(interfaceName, group != null ? NetworkSettings.parseGroup(group)
-                    : GroupAddress.derive(session), port, ttl, NetworkSettings.keyFromSecret(secret, session));
+                    : GroupAddress.derive(session), port, ttl, key);
         } catch (IllegalArgumentException e) {
             throw Img.Problem.usage(e.getMessage());
         }

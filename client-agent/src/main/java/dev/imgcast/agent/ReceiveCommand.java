@@ -2,6 +2,8 @@ package dev.imgcast.agent;
 
 import dev.imgcast.protocol.transfer.NetworkSettings;
 import dev.imgcast.protocol.transfer.ReceiveSettings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -30,6 +32,11 @@ public final class ReceiveCommand implements Callable<Integer> {
             description = "Give up when the sender falls silent this long during a transfer (default: ${DEFAULT-VALUE}).")
     double senderTimeout;
 
+    @Option(names = "--sender", paramLabel = "ADDR",
+            description = "Take the image only from the sender at this IPv4 address (default: the host whose"
+                    + " authentic announcement names itself).")
+    String sender;
+
     @Option(names = "--name", paramLabel = "NAME",
             description = "How this device appears in the sender's report (default: the host name).")
     String name;
@@ -41,11 +48,30 @@ public final class ReceiveCommand implements Callable<Integer> {
         try {
             receive = new ReceiveSettings(name != null ? name : Disks.hostName(),
                     timeout == 0 ? null : Duration.ofNanos((long) (timeout * 1e9)), Duration.ofNanos((long) (senderTimeout * 1e9)));
+            if (sender != null) {
+                receive = receive.withSender(parseSender(sender));
+            }
         } catch (IllegalArgumentException e) {
             throw Img.Problem.usage(e.getMessage());
         }
         NetworkOptions.checkInterface(settings);
         Disks.checkTarget(target);
         return ImageReceive.run(target, network.session, settings, receive, p -> { }).exitCode();
+    }
+
+    /** A sender's address as typed: a dotted unicast IPv4 address, never a host name to look up. */
+    private static InetAddress parseSender(String text) {
+        if (text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            try {
+                InetAddress address = InetAddress.getByName(text);  // a literal: no lookup
+                if (!address.isMulticastAddress() && !address.isAnyLocalAddress()) {
+                    return address;
+                }
+            } catch (UnknownHostException e) {
+                // said below
+            }
+        }
+        throw new IllegalArgumentException("--sender must be the sender's unicast IPv4 address, e.g. 10.0.0.1, not "
+                + text);
     }
 }

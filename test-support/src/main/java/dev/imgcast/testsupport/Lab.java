@@ -3,6 +3,7 @@ package dev.imgcast.testsupport;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,6 +98,21 @@ public final class Lab implements AutoCloseable {
     public Process java(String host, String log, Class<?> main, String... args) throws IOException {
         String classpath = JAR.toAbsolutePath() + ":" + Path.of("target/test-classes").toAbsolutePath();
         return run(host, log, concat(new String[] {"java", "-cp", classpath, main.getName()}, args));
+    }
+
+    /**
+     * Starts {@link LabHijacker} (a hostile host that copies, replays and relays datagrams, with
+     * the JDK only) in a host; its output goes to {@code <work>/<log>.log}.
+     */
+    public Process hostile(String host, String log, String... args) throws IOException {
+        String classpath;
+        try {
+            classpath = Path.of(LabHijacker.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IOException(e);
+        }
+        return run(host, log, concat(new String[] {"java", "-Xmx64m", "-cp", classpath, LabHijacker.class.getName()},
+                args));
     }
 
     /** The words of a command line followed by more words (common options of several devices). */

@@ -28,6 +28,7 @@ import io.vertx.core.VertxOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -41,7 +42,8 @@ import org.jboss.logging.Logger;
  * with the enrollment token), waits for the start with long polls, receives with the transfer
  * API on its interface, and stores the image only when the transfer verified it and the manifest
  * built from the file agrees; then it reports VERIFIED (or FAILED/DROPPED with the reason) like
- * any device.
+ * any device. Like a device it takes the stream only from the sender session-service names for
+ * the run (the master's address).
  */
 @ApplicationScoped
 public class CaptureService {
@@ -128,8 +130,12 @@ public class CaptureService {
         ReceiveResult result = null;
         try {
             DeviceView view = client.awaitStart(first, POLL_SECONDS);  // a queued capture waits for its run
+            InetAddress sender = sender(client, view);
+            LOG.infof("capture %s: taking the stream from %s only, the sender session-service names", id,
+                    sender.getHostAddress());
             ReceiveTransfer transfer = new ReceiveTransfer(NetworkSettings.fromSession(iface, view.group(), view.port(),
-                    view.key()), ReceiveSettings.forSession("image-store"), part, line -> LOG.infof("capture %s: %s", id, line));
+                    view.key()), ReceiveSettings.forSession("image-store").withSender(sender), part,
+                    line -> LOG.infof("capture %s: %s", id, line));
             result = transfer.run(vertx(), Duration.ofSeconds(2), progress -> { });
             if (!result.verified()) {
                 throw new IllegalStateException(result.reason());
@@ -149,6 +155,21 @@ public class CaptureService {
                 LOG.warnf("could not report the failed capture to session-service: %s", ignored.getMessage());
             }
         }
+    }
+
+    /**
+     * The run's sender as session-service names it (the master's registered address), waited for
+     * like a device waits for it; the capture takes the stream from no one else, so a run whose
+     * sender stays unnamed fails the capture.
+     */
+    private static InetAddress sender(RegistryClient client, DeviceView view) {
+        InetAddress sender = client.awaitSender(view, TransferDefaults.SESSION_LISTEN_TIMEOUT).sender();
+        if (sender == null) {
+            throw new IllegalStateException("session-service named no sender for run " + view.runNo() + " within "
+                    + TransferDefaults.SESSION_LISTEN_TIMEOUT.toSeconds() + " s; the stream is taken only from the"
+                    + " sender it names");
+        }
+        return sender;
     }
 
     private synchronized Vertx vertx() {

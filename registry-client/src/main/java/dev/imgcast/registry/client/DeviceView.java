@@ -3,13 +3,18 @@ package dev.imgcast.registry.client;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What session-service tells a registered device: its state in the run, the run's state and
  * rules, and once the device is in a run the group, port and key. {@code version} changes with
- * every change of the run (the long poll's {@code since}).
+ * every change of the run (the long poll's {@code since}). {@code senderAddress} is the address of
+ * the run's sender, once session-service knows it: the master device's (from its registration) or
+ * the multicast-sender's (from its transfer.started event); a device takes the image from that host only.
  */
 public record DeviceView(long participantId, String participantToken, String deviceId, String role, String state,
         String message, String version, String name, long runId, int runNo, String runState, String group, int port,
@@ -45,6 +50,30 @@ public record DeviceView(long participantId, String participantToken, String dev
 
     public boolean master() {
         return "MASTER".equals(role);
+    }
+
+    /**
+     * The run's sender as session-service names it, or null while it names none.
+     *
+     * @throws IllegalArgumentException when the registry's value is not a dotted IPv4 address (never
+     *                                  looked up as a host name)
+     */
+    public InetAddress sender() {
+        if (senderAddress == null) {
+            return null;
+        }
+        if (senderAddress.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            try {
+                InetAddress address = InetAddress.getByName(senderAddress); // a literal: no lookup
+                if (address instanceof Inet4Address && !address.isMulticastAddress() && !address.isAnyLocalAddress()) {
+                    return address;
+                }
+            } catch (UnknownHostException e) {
+                // said below
+            }
+        }
+        throw new IllegalArgumentException("session-service names the sender '" + senderAddress
+                + "', which is not a unicast IPv4 address");
     }
 
     static DeviceView of(JsonObject json) {

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class RegistryClient {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration PASSING_RETRY = Duration.ofSeconds(1);
 
     private final URI base;
     private final HttpClient http;
@@ -97,6 +98,51 @@ public final class RegistryClient {
             v = poll(v.version(), waitSeconds);
         }
         return v;
+    }
+
+    /**
+     * Follows the started run until session-service names its sender ({@link DeviceView#sender()}):
+     * a device takes the image from that host only. A run with a master device names it from the
+     * start (the master's registered address); a run the server sends names it when the
+     * multicast-sender reports the transfer started, a moment after the run started. Long polls for
+     * at most {@code max}; a passing failure of the server (unreachable, restarting) is retried
+     * within that time.
+     *
+     * @return the view naming the sender, or the last view seen when {@code max} passed without one
+     * @throws RegistryException of kind RUN_ENDED when the run ended meanwhile; another kind when the
+     *                           server refuses, or is still failing when the time is up
+     */
+    public DeviceView awaitSender(DeviceView view, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        DeviceView v = view;
+        while (v.senderAddress() == null) {
+            if (v.runEndedWithoutThisDevice()) {
+                throw runEnded(v);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return v;
+            }
+            try {
+                v = poll(v.version(), (int) Math.max(1, Math.min(RegistryApi.MAX_WAIT_SECONDS, left / 1_000_000_000L)));
+            } catch (RegistryException e) {
+                boolean passing = e.kind() == Kind.UNREACHABLE || e.kind() == Kind.SERVER_ERROR;
+                if (!passing || deadline - System.nanoTime() < PASSING_RETRY.toNanos()) {
+                    throw e;
+                }
+                pause(PASSING_RETRY, e);
+            }
+        }
+        return v;
+    }
+
+    private static void pause(Duration pause, RegistryException cause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw cause;
+        }
     }
 
     /** What a device says when its run ended before it took part. */

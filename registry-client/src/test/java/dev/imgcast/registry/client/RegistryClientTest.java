@@ -31,8 +31,11 @@ class RegistryClientTest {
     record Seen(String method, String path, String enrollment, String participant, String body) {
     }
 
-    /** One canned answer. */
-    record Answer(int status, String body) {
+    /** One canned answer, given after {@code delayMillis} (a long poll that waited). */
+    record Answer(int status, String body, long delayMillis) {
+        Answer(int status, String body) {
+            this(status, body, 0);
+        }
     }
 
     private HttpServer server;
@@ -59,6 +62,13 @@ class RegistryClientTest {
                 exchange.getRequestHeaders().getFirst(RegistryApi.ENROLLMENT_HEADER),
                 exchange.getRequestHeaders().getFirst(RegistryApi.PARTICIPANT_HEADER), body));
         Answer a = answers.isEmpty() ? new Answer(500, "{\"message\":\"nothing queued\"}") : answers.poll();
+        if (a.delayMillis() > 0) {
+            try {
+                Thread.sleep(a.delayMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(a.status(), bytes.length);
         exchange.getResponseBody().write(bytes);
@@ -130,6 +140,63 @@ class RegistryClientTest {
         assertEquals(RegistryException.Kind.RUN_ENDED, e.kind());
         assertTrue(e.getMessage().startsWith("run 2 of mcast01 ended CANCELLED before this device took part"),
                 e.getMessage());
+    }
+
+    private static String started(String version, String sender) {
+        JsonObject v = new JsonObject(view("REGISTERED", "STARTED", version));
+        return (sender == null ? v : v.put("senderAddress", sender)).encode();
+    }
+
+    /** A run the server sends: started first, its sender named a moment later (transfer.started). */
+    @Test
+    void awaitSenderPollsUntilTheRegistryNamesTheSender() throws Exception {
+        DeviceView first = registered();
+        answers.add(new Answer(200, started("v2", null)));
+        DeviceView view = client.awaitStart(first, 20);
+        assertNull(view.sender());
+        answers.add(new Answer(200, started("v3", null)));
+        answers.add(new Answer(503, "{\"message\":\"restarting\"}"));  // passing: retried
+        answers.add(new Answer(200, started("v4", "10.250.0.1")));
+        DeviceView named = client.awaitSender(view, java.time.Duration.ofSeconds(30));
+        assertEquals(InetAddress.getByName("10.250.0.1"), named.sender());
+        assertTrue(seen.get(2).path().matches("/api/participants/17\\?since=v2&wait=(29|30)"), seen.get(2).path());
+        assertTrue(seen.get(3).path().startsWith("/api/participants/17?since=v3&wait="), seen.get(3).path());
+        assertEquals(5, seen.size(), "no poll once the sender is named");
+        assertEquals(named, client.awaitSender(named, java.time.Duration.ofSeconds(30)), "named: no request");
+        assertEquals(5, seen.size());
+    }
+
+    @Test
+    void awaitSenderGivesUpAfterItsTimeOrWhenTheRunEnds() {
+        DeviceView first = registered();
+        answers.add(new Answer(200, started("v2", null)));
+        DeviceView view = client.awaitStart(first, 20);
+        answers.add(new Answer(200, started("v2", null), 400));  // the long poll ran out unchanged
+        long t0 = System.nanoTime();
+        DeviceView unnamed = client.awaitSender(view, java.time.Duration.ofMillis(300));
+        assertNull(unnamed.sender(), "the time is up: the last view, without a sender");
+        assertTrue((System.nanoTime() - t0) / 1e9 < 5);
+        assertEquals("/api/participants/17?since=v2&wait=1", seen.get(2).path());
+
+        answers.add(new Answer(200, new JsonObject(view("REGISTERED", "FAILED", "v3")).put("endReason", "no sender")
+                .encode()));
+        RegistryException e = assertThrows(RegistryException.class,
+                () -> client.awaitSender(view, java.time.Duration.ofSeconds(30)));
+        assertEquals(RegistryException.Kind.RUN_ENDED, e.kind());
+
+        answers.add(new Answer(401, "{\"message\":\"unknown participant token\"}"));
+        assertEquals(RegistryException.Kind.TOKEN_REFUSED, assertThrows(RegistryException.class,
+                () -> client.awaitSender(view, java.time.Duration.ofSeconds(30))).kind(), "a refusal is not retried");
+    }
+
+    @Test
+    void theSenderIsADottedUnicastIpv4AddressNeverAHostName() {
+        assertNull(DeviceView.of(new JsonObject(view("REGISTERED", "STARTED", "v1"))).sender());
+        for (String bad : List.of("sender.example", "239.1.2.3", "0.0.0.0", "10.0.0.256", "::1", "")) {
+            DeviceView v = DeviceView.of(new JsonObject(started("v1", bad)));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, v::sender, bad);
+            assertTrue(e.getMessage().contains("'" + bad + "', which is not a unicast IPv4 address"), e.getMessage());
+        }
     }
 
     @Test
