@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link BundleTransferIT}.
  */
 class BundleIT {
-    private static final String VERSION = "img 0.1.0 (imgcast protocol v1)\n";
+    private static final String VERSION = "img 0.1.0 (imgcast wire format v2)\n";
     private static final Path IMG = Bundle.DIR.resolve("bin/img");
 
     @TempDir
@@ -133,14 +133,14 @@ class BundleIT {
         try (FileSystem zip = FileSystems.newFileSystem(jar)) {
             Path img = zip.getPath("dev/imgcast/agent/Img.class");
             String bytes = new String(Files.readAllBytes(img), StandardCharsets.ISO_8859_1);
-            assertTrue(bytes.contains("imgcast protocol v1"));
-            Files.write(img, bytes.replace("imgcast protocol v1", "imgcast protocol v9").getBytes(StandardCharsets.ISO_8859_1));
+            assertTrue(bytes.contains("imgcast wire format v2"));
+            Files.write(img, bytes.replace("imgcast wire format v2", "imgcast wire format v9").getBytes(StandardCharsets.ISO_8859_1));
         }
         assertTrue(Files.getLastModifiedTime(jar).compareTo(Files.getLastModifiedTime(home.resolve("lib/img.aot"))) > 0);
         // JDK 25.0.3 would take Img from the cache, unchanged (JDK-8377932): the launcher must not offer it
         Bundle.Run run = Bundle.run(work, Bundle.NO_JAVA, home.resolve("bin/img").toString(), "--version");
         assertEquals(0, run.exit(), run.describe());
-        assertEquals("img 0.1.0 (imgcast protocol v9)\n", run.out(), run.describe());
+        assertEquals("img 0.1.0 (imgcast wire format v9)\n", run.out(), run.describe());
         assertTrue(run.err().contains("newer than its AOT cache"), run.describe());
     }
 
