@@ -131,8 +131,11 @@ class DashboardLabIT {
                 assertEquals(2.0, metric(metrics, "imgcast_session_receivers_total{outcome=\"VERIFIED\"}"));
                 assertEquals(0.0, metric(metrics, "imgcast_session_receivers_total{outcome=\"DROPPED\"}"));
                 assertEquals(2.0, metric(metrics, "imgcast_sender_receivers_total{outcome=\"VERIFIED\"}"));
+                // at least one pass over what travels: the stored (compressed or raw) forms of the non-zero blocks
+                long wire = new JsonObject(admin.get("/api/images/golden").body()).getLong("wireBytes");
+                assertTrue(wire > 0 && wire < 36L << 20, "compressed at upload: " + wire);
                 double payload = metric(metrics, "imgcast_sender_payload_bytes_total");
-                assertTrue(payload >= 36L << 20, "image bytes sent: " + payload);
+                assertTrue(payload >= wire, "block bytes sent: " + payload + ", one pass is " + wire);
                 assertTrue(metric(metrics, "imgcast_sender_packets_total{kind=\"first\"}") > 0);
                 assertEquals(1.0, metric(metrics, "imgcast_sender_transfers_total{outcome=\"FINISHED\"}"));
                 assertEquals(1.0, metric(metrics, "imgcast_session_runs_ended_total{state=\"FINISHED\"}"));

@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What a multicast-sender replica exposes at {@code /q/metrics} (Prometheus names in brackets):
  * <ul>
- * <li>image bytes multicast, first pass and repairs [{@code imgcast_sender_payload_bytes_total}];
+ * <li>block bytes multicast (stored forms, compressed or raw), first pass and repairs
+ *     [{@code imgcast_sender_payload_bytes_total}];
  * <li>DATA packets by kind, {@code first} or {@code repair} [{@code imgcast_sender_packets_total}];
  *     the repair ratio over any window is {@code rate(..{kind="repair"}) / rate(..{kind="first"})};
  * <li>the repair ratio of the transfers running now, or of the last one [{@code imgcast_sender_repair_ratio}];
