@@ -164,12 +164,7 @@ public final class Lab implements AutoCloseable {
      * and returns its output; a failure or a minute's wait fails the test.
      */
     public static String exec(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            fail(String.join(" ", command) + " failed: " + output);
-        }
-        return output;
+        return output(List.of(command), String.join(" ", command));
     }
 
     private String script(String... args) throws IOException, InterruptedException {
@@ -177,10 +172,15 @@ public final class Lab implements AutoCloseable {
         command.add("bash");
         command.add(SCRIPT.toAbsolutePath().toString());
         command.addAll(List.of(args));
+        return output(command, "lab.sh " + String.join(" ", args));
+    }
+
+    /** Runs a command to its end (a minute at most) and returns its output; failing, it fails the test. */
+    private static String output(List<String> command, String what) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            fail("lab.sh " + String.join(" ", args) + " failed: " + output);
+            fail(what + " failed: " + output);
         }
         return output;
     }
