@@ -231,6 +231,7 @@ class ImageStoreTest {
 
     private static void assertNoFiles(String id) throws IOException {
         assertTrue(Files.notExists(Path.of("target/test-images", id + ".img")), "image file left");
+        assertTrue(Files.notExists(Path.of("target/test-images", id + ".blocks")), "packed file left");
         try (var files = Files.list(Path.of("target/test-images/.incoming"))) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(id + ".")), "part file left");
         }

@@ -77,6 +77,9 @@ class DistributedLabIT {
                     assertEquals(imageSha, Images.sha256(dir.resolve("disk" + i)), "copy " + i);
                 }
                 JsonObject s = registry.awaitState("lab05", 1, "FINISHED", 30);
+                // the sender fetched the packed form (the store's compressed blocks), not the raw image
+                assertTrue(sender.log().contains("image lab-2026 fetched from image-store: " + stored.getLong("wireBytes")
+                        + " stored bytes for " + stored.getLong("size") + " bytes of image"), sender.log());
                 assertEquals("IMAGE", s.getString("sourceKind"));
                 assertEquals("10.250.0.1", s.getString("senderAddress"), "transfer.started gave the sender's address");
                 SessionLabIT.assertVerified(s, imageSha, "pc-1", "pc-2", "pc-3");

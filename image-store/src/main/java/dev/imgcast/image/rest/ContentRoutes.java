@@ -9,6 +9,7 @@ import dev.imgcast.image.ImageIds;
 import dev.imgcast.image.ImageStoreException;
 import dev.imgcast.image.ImageView;
 import dev.imgcast.image.service.CatalogueService;
+import dev.imgcast.image.service.ImagePacking;
 import dev.imgcast.image.service.ImageVolume;
 import dev.imgcast.image.service.UploadService;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
@@ -37,6 +38,7 @@ import org.jboss.logging.Logger;
  * <pre>
  * PUT  /api/images/{id}/content?blockSize=1048576   header X-Imgcast-Sha256: the image's SHA-256
  * GET  /api/images/{id}/content                     header Range: bytes=a-b | a- | -n (optional)
+ * GET  /api/images/{id}/blocks                      the packed form: the stored blocks, as senders send them
  * </pre>
  */
 @ApplicationScoped
@@ -51,12 +53,16 @@ public class ContentRoutes {
     @Inject
     ImageVolume volume;
     @Inject
+    ImagePacking packing;
+    @Inject
     Vertx vertx;
 
     void routes(@Observes Router router) {
         router.put("/api/images/:id/content").handler(this::upload);
         router.get("/api/images/:id/content").handler(this::download);
         router.head("/api/images/:id/content").handler(this::download);
+        router.get("/api/images/:id/blocks").handler(this::downloadPacked);
+        router.head("/api/images/:id/blocks").handler(this::downloadPacked);
     }
 
     private void upload(RoutingContext ctx) {
@@ -106,20 +112,41 @@ public class ContentRoutes {
         String id = ctx.pathParam("id");
         vertx.executeBlocking(() -> catalogue.view(id), false).onFailure(e -> fail(ctx, e)).onSuccess(view -> {
             try {
-                serve(ctx, id, view);
+                Path file = volume.file(id);
+                if (!Files.isRegularFile(file)) {
+                    fail(ctx, new ImageStoreException(FAILED, "image " + id + " is registered but its file is missing"));
+                    return;
+                }
+                serve(ctx, file, view.size(), view);
             } catch (RuntimeException e) {
                 fail(ctx, e);  // whatever goes wrong here is answered, never a connection left open
             }
         });
     }
 
-    private void serve(RoutingContext ctx, String id, ImageView view) {
-        Path file = volume.file(id);
-        if (!Files.isRegularFile(file)) {
-            fail(ctx, new ImageStoreException(FAILED, "image " + id + " is registered but its file is missing"));
-            return;
-        }
-        long size = view.size();
+    /**
+     * The packed form (its length is the manifest's stored bytes; the manifest is its index), made
+     * first if the image was stored by an earlier version.
+     */
+    private void downloadPacked(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        vertx.executeBlocking(() -> {
+            ImageView view = catalogue.view(id);
+            Path file = packing.packed(id);
+            return new Packed(view, file, Files.size(file));
+        }, false).onFailure(e -> fail(ctx, e)).onSuccess(found -> {
+            try {
+                serve(ctx, found.file(), found.size(), found.view());
+            } catch (RuntimeException e) {
+                fail(ctx, e);
+            }
+        });
+    }
+
+    private record Packed(ImageView view, Path file, long size) {
+    }
+
+    private void serve(RoutingContext ctx, Path file, long size, ImageView view) {
         long from = 0;
         long to = size - 1;
         HttpServerResponse response = ctx.response();
@@ -140,7 +167,7 @@ public class ContentRoutes {
                 }
             }
             if (from >= size || from > to) {
-                rangeFail(ctx, size, "the image has " + size + " bytes");
+                rangeFail(ctx, size, "it has " + size + " bytes");
                 return;
             }
             response.setStatusCode(206).putHeader("Content-Range", "bytes " + from + "-" + to + "/" + size);

@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -29,7 +30,7 @@ public class DeletionService {
     @Inject
     Event<ImageChanged> events;
 
-    /** Row first (refused while a session run uses the image), then the file. */
+    /** Row first (refused while a session run uses the image), then its files. */
     public void delete(String id) {
         ImageIds.check(id);
         ImageView view = QuarkusTransaction.requiringNew().call(() -> {
@@ -47,10 +48,12 @@ public class DeletionService {
             image.delete();
             return v;
         });
-        try {
-            Files.deleteIfExists(volume.file(id));
-        } catch (IOException e) {
-            LOG.warnf("image %s deleted, but its file could not be removed: %s", id, e.getMessage());
+        for (Path file : List.of(volume.file(id), volume.packed(id))) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warnf("image %s deleted, but its file %s could not be removed: %s", id, file, e.getMessage());
+            }
         }
         events.fire(new ImageChanged(ImageChanged.Change.DELETED, view));
     }

@@ -17,8 +17,10 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * The directory that holds the image bytes: {@code <id>.img} for stored images, and
- * {@code .incoming/} for uploads in progress (moved into place only once checked).
+ * The directory that holds the image bytes: for each stored image {@code <id>.img} (the raw
+ * image, for downloads) and {@code <id>.blocks} (its packed form: the stored blocks senders send,
+ * compressed once at upload; the manifest is its index), and {@code .incoming/} for uploads in
+ * progress (moved into place only once checked).
  */
 @ApplicationScoped
 public class ImageVolume {
@@ -50,6 +52,11 @@ public class ImageVolume {
 
     public Path file(String id) {
         return config.dir().resolve(ImageIds.check(id) + ".img");
+    }
+
+    /** The packed form of a stored image (dev.imgcast.protocol.image.PackedBlocks). */
+    public Path packed(String id) {
+        return config.dir().resolve(ImageIds.check(id) + ".blocks");
     }
 
     public Path incoming() {

@@ -32,8 +32,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Storing an image: the id is claimed, the bytes arrive in a part file (streamed by the REST
- * layer, or received by a capture), the manifest is built and the SHA-256 checked, and only then
- * the file is moved into place. Blocking, called from workers.
+ * layer, or received by a capture), the manifest is built and the SHA-256 checked, the packed
+ * form written (the blocks compressed once, as senders send them), and only then both files are
+ * moved into place. Blocking, called from workers.
  */
 @ApplicationScoped
 public class UploadService {
@@ -108,8 +109,7 @@ public class UploadService {
                 throw new ImageStoreException(INVALID, "the upload of " + id + " is empty");
             }
             try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ)) {
-                // Compressed once here: the manifest records each block's zstd form (length, CRC32C);
-                // senders send those forms.
+                // The manifest records each block's zstd form (length, CRC32C); the packed file below holds them.
                 manifest = ManifestScanner.scan((offset, into) -> ManifestScanner.readFully(channel, into, offset), size,
                         claimed.blockSize, TransferDefaults.COMPRESS_LEVEL, ImageBlocks.defaultThreads(), done -> { });
             }
@@ -117,7 +117,20 @@ public class UploadService {
                 throw new ImageStoreException(CHECKSUM_MISMATCH, "SHA-256 mismatch: the upload of " + id + " has "
                         + manifest.sha256Hex() + ", the client declared " + claimed.declaredSha256 + "; nothing was stored");
             }
-            Files.move(part, volume.file(id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // Compressed once, here: the blocks as they travel, which senders send as they are.
+            Path packedPart = part.resolveSibling(part.getFileName() + ".blocks");
+            try {
+                ImagePacking.pack(part, manifest, packedPart);
+                Files.move(packedPart, volume.packed(id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(packedPart);
+            }
+            try {
+                Files.move(part, volume.file(id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                Files.deleteIfExists(volume.packed(id));
+                throw e;
+            }
             ImageView view = QuarkusTransaction.requiringNew().call(() -> {
                 StoredImage image = StoredImage.findById(id);
                 image.state = StoredImage.READY;

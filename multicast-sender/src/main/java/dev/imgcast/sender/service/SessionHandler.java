@@ -13,6 +13,7 @@ import dev.imgcast.protocol.engine.ReceiverOutcome;
 import dev.imgcast.protocol.engine.ReceiverResult;
 import dev.imgcast.protocol.image.Manifest;
 import dev.imgcast.protocol.image.ManifestScanner;
+import dev.imgcast.protocol.image.PackedBlocks;
 import dev.imgcast.protocol.net.NetworkChoice;
 import dev.imgcast.protocol.transfer.SendResult;
 import dev.imgcast.protocol.transfer.SendTransfer;
@@ -155,8 +156,10 @@ public class SessionHandler {
         reports.report(new TransferStarted(Envelope.now(), run.runId(), choice.address().getHostAddress()));
         SendResult result;
         try (FileChannel channel = FileChannel.open(image.file(), StandardOpenOption.READ)) {
-            SendTransfer transfer = new SendTransfer(choice, key, settings.forRun(clients.size()), manifest,
-                    (offset, into) -> ManifestScanner.readFully(channel, into, offset),
+            // The blocks as image-store compressed them at upload: nothing is compressed again here.
+            PackedBlocks blocks = new PackedBlocks((offset, into) -> ManifestScanner.readFully(channel, into, offset),
+                    manifest);
+            SendTransfer transfer = new SendTransfer(choice, key, settings.forRun(clients.size()), manifest, blocks,
                     line -> LOG.infof("run %d: %s", run.runId(), line));
             result = run(run.runId(), transfer);
         }

@@ -1,9 +1,9 @@
 package dev.imgcast.sender.service;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.imgcast.events.Envelope;
 import dev.imgcast.events.Event;
 import dev.imgcast.events.ParticipantInfo;
@@ -18,7 +18,6 @@ import dev.imgcast.events.TransferResult;
 import dev.imgcast.events.TransferStarted;
 import dev.imgcast.protocol.engine.ReceiverEngine;
 import dev.imgcast.protocol.image.Manifest;
-import dev.imgcast.protocol.image.ManifestScanner;
 import dev.imgcast.protocol.image.MemoryImage;
 import dev.imgcast.protocol.net.EngineRunner;
 import dev.imgcast.protocol.net.NetworkChoice;
@@ -28,21 +27,16 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -63,11 +57,7 @@ class SessionHandlerTest {
 
     @TempDir
     Path cacheDir;
-    private HttpServer store;
-    private final Map<String, byte[]> stored = new ConcurrentHashMap<>();
-    private final Map<String, byte[]> corrupted = new ConcurrentHashMap<>();
-    private final AtomicInteger contentRequests = new AtomicInteger();
-    private final AtomicInteger manifestRequests = new AtomicInteger();
+    private StoreStandIn store;
     private final Recorded reports = new Recorded();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final int port = 20000 + new Random().nextInt(20000);
@@ -84,36 +74,17 @@ class SessionHandlerTest {
 
     @BeforeEach
     void startStore() throws IOException {
-        store = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        store.createContext("/api/images/", exchange -> {
-            String[] path = exchange.getRequestURI().getPath().split("/");  // "", api, images, id, what
-            byte[] image = stored.get(path[3]);
-            byte[] body = null;
-            if (image != null && path[4].equals("manifest")) {
-                manifestRequests.incrementAndGet();
-                body = manifest(image).serialize();
-            } else if (image != null && path[4].equals("content")) {
-                contentRequests.incrementAndGet();
-                body = corrupted.getOrDefault(path[3], image);
-            }
-            exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                if (body != null) {
-                    out.write(body);
-                }
-            }
-        });
-        store.start();
+        store = new StoreStandIn();
     }
 
     @AfterEach
     void stopStore() {
-        store.stop(0);
+        store.close();
     }
 
     @Test
     void sendsTheImageToTheRegisteredDeviceAndReportsItVerified() throws Exception {
-        byte[] image = store("win11", 3);
+        byte[] image = store.store("win11", 3);
         SessionStarted run = run("win11", device("d1", "pc-1"));
         CompletableFuture<ReceiverEngine> receiver = receive(run, image.length, "pc-1");
 
@@ -124,12 +95,19 @@ class SessionHandlerTest {
                 "finished " + id(run) + " FINISHED 1 of 1 verified"), reports.withoutProgress());
         assertEquals(1, meters.counter("imgcast.sender.receivers", "outcome", "VERIFIED").count());
         assertEquals(1, meters.counter("imgcast.sender.transfers", "outcome", "FINISHED").count());
-        assertTrue(Files.isRegularFile(cacheDir.resolve(manifest(image).sha256Hex() + ".img")));
+        try (var cached = Files.list(cacheDir)) {
+            List<Path> files = cached.toList();
+            assertEquals(1, files.size(), files.toString());
+            assertTrue(files.get(0).getFileName().toString().startsWith(StoreStandIn.manifest(image).sha256Hex() + "-"), files.toString());
+            // the packed form as the store keeps it: compressed blocks, smaller than the image
+            assertArrayEquals(StoreStandIn.packed(image), Files.readAllBytes(files.get(0)));
+            assertTrue(Files.size(files.get(0)) < image.length * 3 / 4, Files.size(files.get(0)) + " bytes");
+        }
     }
 
     @Test
     void aSecondRunOfTheSameImageIsSentFromTheCache() throws Exception {
-        byte[] image = store("cached", 2);
+        byte[] image = store.store("cached", 2);
         SessionHandler handler = handler(settings(Duration.ofSeconds(10)));
         for (int i = 0; i < 2; i++) {
             SessionStarted run = run("cached", device("d1", "pc-1"));
@@ -137,13 +115,13 @@ class SessionHandlerTest {
             assertEquals(Handling.SENT, handler.handle(run, false));
             assertTrue(receiver.get(10, TimeUnit.SECONDS).verified());
         }
-        assertEquals(2, manifestRequests.get());
-        assertEquals(1, contentRequests.get(), "the image is downloaded once");
+        assertEquals(2, store.manifestRequests.get());
+        assertEquals(1, store.blockRequests.get(), "the image is downloaded once");
     }
 
     @Test
     void aReceiverThatIsNoParticipantIsNotReportedAsADevice() throws Exception {
-        byte[] image = store("stranger", 2);
+        byte[] image = store.store("stranger", 2);
         SessionStarted run = run("stranger", participant("d1", "pc-1", "10.9.9.9", ParticipantInfo.Role.CLIENT));
         CompletableFuture<ReceiverEngine> receiver = receive(run, image.length, "somebody-else");
 
@@ -157,7 +135,7 @@ class SessionHandlerTest {
 
     @Test
     void eventsThatAreNotAnImageRunsStartIgnored() throws Exception {
-        store("img", 1);
+        store.store("img", 1);
         SessionHandler handler = handler(settings(Duration.ofSeconds(1)));
         SessionStarted run = run("img", device("d1", "pc-1"));
         List<Event> others = List.of(new SessionOpened(Envelope.now(), run.session()),
@@ -171,24 +149,24 @@ class SessionHandlerTest {
             assertEquals(Handling.IGNORED, handler.handle(other, true), other.toString());
         }
         assertEquals(List.of(), reports.all());
-        assertEquals(0, manifestRequests.get(), "image-store is not asked");
+        assertEquals(0, store.manifestRequests.get(), "image-store is not asked");
     }
 
     @Test
     void aRunDeliveredAgainAfterItsSenderStoppedIsReportedFailedNotSent() throws Exception {
-        store("img", 1);
+        store.store("img", 1);
         SessionStarted run = run("img", device("d1", "pc-1"));
 
         assertEquals(Handling.REPORTED_STOPPED, handler(settings(Duration.ofSeconds(1)))
                 .handle(run, true));
 
         assertEquals(List.of("finished " + id(run) + " FAILED " + SessionHandler.STOPPED_REASON), reports.all());
-        assertEquals(0, manifestRequests.get());
+        assertEquals(0, store.manifestRequests.get());
     }
 
     @Test
     void aRunThisReplicaTookAlreadyIsNotTakenAgain() throws Exception {
-        byte[] image = store("twice", 1);
+        byte[] image = store.store("twice", 1);
         SessionHandler handler = handler(settings(Duration.ofSeconds(10)));
         SessionStarted run = run("twice", device("d1", "pc-1"));
         CompletableFuture<ReceiverEngine> receiver = receive(run, image.length, "pc-1");
@@ -213,19 +191,32 @@ class SessionHandlerTest {
     }
 
     @Test
-    void anImageWhoseBytesDoNotMatchItsManifestFailsTheRunAndIsNotCached() throws Exception {
-        byte[] image = store("broken", 1);
-        byte[] other = image.clone();
-        other[12345] ^= 1;
-        corrupted.put("broken", other);
-        SessionStarted run = run("broken", device("d1", "pc-1"));
+    void anImageWhoseBlocksDoNotMatchItsManifestFailsTheRunAndIsNotCached() throws Exception {
+        byte[] image = store.store("broken", 3);
+        byte[] damaged = StoreStandIn.packed(image);
+        damaged[damaged.length / 2] ^= 1;
+        store.corrupted.put("broken", damaged);
+        byte[] shorter = store.store("short", 2);
+        store.corrupted.put("short", java.util.Arrays.copyOf(StoreStandIn.packed(shorter), StoreStandIn.packed(shorter).length - 1));
+        Manifest manifest = StoreStandIn.manifest(image);
+        int damagedBlock = -1;
+        for (int b = 0, at = 0; b < manifest.blockCount(); at += manifest.storedLength(b), b++) {
+            if (damagedBlock < 0 && at + manifest.storedLength(b) > damaged.length / 2) {
+                damagedBlock = b;
+            }
+        }
 
+        SessionStarted run = run("broken", device("d1", "pc-1"));
         assertEquals(Handling.FAILED, handler(settings(Duration.ofSeconds(1))).handle(run, false));
+        SessionStarted cut = run("short", device("d1", "pc-1"));
+        assertEquals(Handling.FAILED, handler(settings(Duration.ofSeconds(1))).handle(cut, false));
 
         List<String> all = reports.all();
-        assertEquals(1, all.size(), all.toString());
-        assertTrue(all.get(0).startsWith("finished " + id(run) + " FAILED image broken from image-store has SHA-256 "),
-                all.get(0));
+        assertEquals(2, all.size(), all.toString());
+        assertEquals("finished " + id(run) + " FAILED image broken from image-store: block " + damagedBlock
+                + " of the stored image is damaged (its CRC32C does not match the manifest)", all.get(0));
+        assertTrue(all.get(1).startsWith("finished " + id(cut) + " FAILED image short from image-store: the stored image"
+                + " ended early"), all.get(1));
         try (var files = Files.list(cacheDir)) {
             assertEquals(List.of(), files.toList(), "nothing is left in the cache");
         }
@@ -233,7 +224,7 @@ class SessionHandlerTest {
 
     @Test
     void aNetworkThatCannotBeSentOnFailsTheRun() throws Exception {
-        store("img", 1);
+        store.store("img", 1);
         SessionStarted run = run("img", device("d1", "pc-1"));
         SessionHandler handler = new SessionHandler(cache(), reports, new SenderMetrics(meters), vertx,
                 Network.onInterface("imgcast-none0"), settings(Duration.ofSeconds(1)));
@@ -248,7 +239,7 @@ class SessionHandlerTest {
 
     @Test
     void noReceiverWithinTheStartTimeoutFailsTheRun() throws Exception {
-        store("alone", 1);
+        store.store("alone", 1);
         SessionStarted run = run("alone", device("d1", "pc-1"));
 
         assertEquals(Handling.FAILED, handler(settings(Duration.ofMillis(500))).handle(run, false));
@@ -262,7 +253,7 @@ class SessionHandlerTest {
 
     @Test
     void cancellingAbortsTheRunsInProgressAndRefusesNewOnes() throws Exception {
-        store("waiting", 1);
+        store.store("waiting", 1);
         SessionHandler handler = handler(settings(Duration.ofSeconds(60)));
         SessionStarted run = run("waiting", device("d1", "pc-1"));
         CompletableFuture<Handling> handled = CompletableFuture.supplyAsync(() -> handler.handle(run, false));
@@ -291,7 +282,7 @@ class SessionHandlerTest {
     }
 
     private ImageStoreCache cache() {
-        return new ImageStoreCache("http://127.0.0.1:" + store.getAddress().getPort() + "/", "sender", "secret", cacheDir);
+        return new ImageStoreCache(store.url(), "sender", "secret", cacheDir);
     }
 
     private static SenderSettings settings(Duration startTimeout) {
@@ -302,17 +293,6 @@ class SessionHandlerTest {
     private NetworkChoice loopback() {
         InetAddress local = InetAddress.getLoopbackAddress();
         return new NetworkChoice("lo", local, local, port, 1);
-    }
-
-    private byte[] store(String id, int mib) {
-        byte[] image = new byte[mib << 20];
-        new Random(id.hashCode()).nextBytes(image);
-        stored.put(id, image);
-        return image;
-    }
-
-    private static Manifest manifest(byte[] image) throws IOException {
-        return ManifestScanner.scan(new MemoryImage(image), image.length, 1 << 20, null);
     }
 
     private static ParticipantInfo device(String deviceId, String hostname) {

@@ -4,6 +4,7 @@ import dev.imgcast.protocol.image.BlockSource;
 import dev.imgcast.protocol.image.ImageBlocks;
 import dev.imgcast.protocol.engine.SenderEngine;
 import dev.imgcast.protocol.image.Manifest;
+import dev.imgcast.protocol.image.StoredBlocks;
 import dev.imgcast.protocol.net.EngineRunner;
 import dev.imgcast.protocol.net.NetworkChoice;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -27,7 +28,7 @@ public final class SendTransfer {
     private final NetworkChoice network;
     private final Manifest manifest;
     private final SenderEngine engine;
-    private final ImageBlocks blocks;
+    private final StoredBlocks blocks;
     private volatile EngineRun run;
 
     /**
@@ -46,10 +47,19 @@ public final class SendTransfer {
      */
     public SendTransfer(NetworkChoice network, byte[] key, SendSettings settings, Manifest manifest, BlockSource source,
             Consumer<String> log) {
+        // Blocks the manifest says are compressed are compressed again as they are sent, ahead of the link.
+        this(network, key, settings, manifest, new ImageBlocks(source, manifest, ImageBlocks.defaultThreads()), log);
+    }
+
+    /**
+     * Sends blocks already in their stored form (an image kept packed, {@code PackedBlocks}):
+     * nothing is compressed again. The transfer closes {@code blocks} when it has run.
+     */
+    public SendTransfer(NetworkChoice network, byte[] key, SendSettings settings, Manifest manifest, StoredBlocks blocks,
+            Consumer<String> log) {
         this.network = network;
         this.manifest = manifest;
-        // Blocks the manifest says are compressed are compressed again as they are sent, ahead of the link.
-        this.blocks = new ImageBlocks(source, manifest, ImageBlocks.defaultThreads());
+        this.blocks = blocks;
         this.engine = new SenderEngine(manifest, blocks, settings.config(), key, RANDOM.nextInt(),
                 PooledByteBufAllocator.DEFAULT, log);
     }
