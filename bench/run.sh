@@ -587,6 +587,13 @@ run_transfer() { # TOOL IMAGE SHA256 NRECEIVERS OUTDIR RUNLOG SAMPLE_RSS RATE
     fi
     stop_watchdog
     RUN_CPU_SND=$(cpu_of "$cg_s")
+    # user and system time apart (the kernel's share: sockets, and softirq work charged here)
+    for cg in "$cg_s" "$cg_r"; do
+      [[ -n $cg && -r $cg/cpu.stat ]] || continue
+      awk -v who="$([[ $cg == "$cg_s" ]] && echo sender || echo receivers)" \
+        '$1 == "user_usec" { u = $2 } $1 == "system_usec" { s = $2 } END { printf "%s user %.2f system %.2f\n", who, u / 1e6, s / 1e6 }' \
+        "$cg/cpu.stat" >>"$rlog/cpu.split"
+    done
     RUN_SECONDS=$(elapsed "$t0" "$t1")
     [[ ! -e $rlog/timed-out ]] || reason="timed out after ${limit}s ($reason)"
   fi

@@ -23,10 +23,11 @@ import java.util.Map;
  * @param rejections    datagrams the sender rejected, by verdict
  * @param badNaks       repair requests that made no sense
  * @param error         why the run itself failed (sockets, reading the image), else null
+ * @param sendPath      how the datagrams left the socket (UDP GSO or one by one), for reports
  */
 public record SendResult(String startReason, String endReason, List<ReceiverResult> receivers, String sha256,
         long transferNanos, long dataPackets, long repairPackets, int rounds, long rateDecreases,
-        Map<Verdict, Long> rejections, long badNaks, Throwable error) {
+        Map<Verdict, Long> rejections, long badNaks, Throwable error, String sendPath) {
 
     public SendResult {
         receivers = List.copyOf(receivers);

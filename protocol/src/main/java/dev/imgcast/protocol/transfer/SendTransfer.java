@@ -7,6 +7,7 @@ import dev.imgcast.protocol.image.Manifest;
 import dev.imgcast.protocol.image.StoredBlocks;
 import dev.imgcast.protocol.net.EngineRunner;
 import dev.imgcast.protocol.net.NetworkChoice;
+import dev.imgcast.protocol.net.SendPath;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.Vertx;
 import java.security.SecureRandom;
@@ -86,15 +87,16 @@ public final class SendTransfer {
         run = r;
         long total = manifest.storedBytes();
         Throwable error;
+        SendPath path = new SendPath();
         try {
-            r.start(() -> EngineRunner.runSender(vertx, engine, network), () -> TransferProgress.of(engine, total), every);
+            r.start(() -> EngineRunner.runSender(vertx, engine, network, path), () -> TransferProgress.of(engine, total), every);
             error = r.await(every, progress, () -> abort("the sender was interrupted"));
         } finally {
             blocks.close();
         }
         return new SendResult(engine.startReason(), engine.endReason(), engine.results(), manifest.sha256Hex(),
                 engine.transferNanos(), engine.dataPackets(), engine.repairPackets(), engine.round(),
-                engine.rateDecreases(), engine.counters().rejections(), engine.badNaks(), error);
+                engine.rateDecreases(), engine.counters().rejections(), engine.badNaks(), error, path.describe());
     }
 
     /** Ends the transfer: the receivers are told, {@link #run} returns soon. From any thread. */

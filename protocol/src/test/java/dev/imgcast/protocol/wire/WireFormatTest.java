@@ -202,7 +202,9 @@ class WireFormatTest {
             ByteBuf copy = Unpooled.copiedBuffer(original);
             int index = bit / 8;
             copy.setByte(index, copy.getByte(index) ^ (1 << (bit % 8)));
+            ByteBuf before = Unpooled.copiedBuffer(copy);
             assertNotEquals(Verdict.OK, DatagramValidator.check(copy, auth), "bit " + bit);
+            assertEquals(before, copy, "a refused datagram is left as it arrived (bit " + bit + ")");
         }
     }
 
