@@ -6,9 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollDatagramChannelConfig;
-import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramChannel;
@@ -21,8 +19,6 @@ import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
 import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,13 +33,8 @@ import java.util.List;
  * read slot, recvmmsg batches on the epoll transport, datagrams handed to the engine before
  * Vert.x's handler sees them, bounded writes flushed once per poll (sendmmsg on epoll).
  *
- * <p>Runs of multicast datagrams of one length (the DATA of a block) leave as one UDP GSO send
- * ({@code UDP_SEGMENT}, Netty's {@link SegmentedDatagramPacket}) where the kernel offers it: one
- * trip through the stack for up to {@value #GSO_SEGMENTS} datagrams, cut into datagrams of the
- * same bytes by the kernel (or the NIC) on the way out; receivers see ordinary datagrams. A
- * datagram that would not fit the interface's MTU is never batched. If the kernel refuses a
- * batch, GSO is off for the rest of the run (the refused datagrams are repaired like lost ones).
- * {@code IMG_GSO=0} turns it off. {@link SendPath} counts what went which way.
+ * <p>Multicast datagrams go through a {@link GsoBatch}: runs of one length leave as one UDP GSO
+ * send where the kernel offers it.
  */
 public final class EngineRunner implements Outbox {
     static final int RECEIVE_BUFFER = 4 << 20;
@@ -51,10 +42,6 @@ public final class EngineRunner implements Outbox {
     static final int READ_BUFFER = 9216;
     static final int MESSAGES_PER_READ = 16;
     static final int DATAGRAMS_PER_READ = 16;
-    /** Datagrams per GSO send: the kernel takes at most 64, and at most 64 KiB in all. */
-    static final int GSO_SEGMENTS = 64;
-    private static final int GSO_BYTES = 65_000;
-    private static final boolean GSO_WANTED = !"0".equals(System.getenv("IMG_GSO"));
 
     private final Vertx vertx;
     private final TransferEngine engine;
@@ -67,11 +54,7 @@ public final class EngineRunner implements Outbox {
     private Context context;
     private DatagramChannel sendChannel;
     private boolean needsFlush;
-    private boolean gso;
-    private int gsoLargest;
-    private ByteBuf batch;
-    private int batchSegment;
-    private int batchCount;
+    private GsoBatch batch;
     private long timerId = -1;
     private long wakeAt = Long.MAX_VALUE;
 
@@ -126,13 +109,7 @@ public final class EngineRunner implements Outbox {
         Future<DatagramSocket> bound = control.listen(0, ifaceAddress).map(s -> {
             sendChannel = channelOf(s);
             tune(sendChannel);
-            gsoLargest = gsoLargest(network.interfaceName());
-            gso = GSO_WANTED && gsoLargest > 0 && sendChannel instanceof EpollDatagramChannel
-                    && SegmentedDatagramPacket.isSupported();
-            if (!gso) {
-                path.gsoOff(!GSO_WANTED ? "IMG_GSO=0" : gsoLargest <= 0 ? "no MTU for " + network.interfaceName()
-                        : "not offered here (needs the epoll transport and UDP_SEGMENT, Linux 4.18 or later)");
-            }
+            batch = new GsoBatch(sendChannel, groupAddress, network.interfaceName(), path);
             return s;
         });
         if (!receiver) {
@@ -154,16 +131,6 @@ public final class EngineRunner implements Outbox {
                     })
                     .mapEmpty();
         });
-    }
-
-    /** The largest datagram a GSO segment may be on this interface: its MTU less the IPv4 and UDP headers. */
-    private static int gsoLargest(String interfaceName) {
-        try {
-            NetworkInterface nic = NetworkInterface.getByName(interfaceName);
-            return nic == null ? 0 : nic.getMTU() - 28;
-        } catch (SocketException e) {
-            return 0;
-        }
     }
 
     private void tune(DatagramChannel channel) {
@@ -244,7 +211,7 @@ public final class EngineRunner implements Outbox {
             fail(e);
             return;
         }
-        emitBatch();
+        batch.emit();
         if (needsFlush) {
             sendChannel.flush();
             needsFlush = false;
@@ -289,7 +256,6 @@ public final class EngineRunner implements Outbox {
     private void closeAll() {
         if (batch != null) {
             batch.release();
-            batch = null;
         }
         for (DatagramSocket s : sockets) {
             s.close();
@@ -300,59 +266,12 @@ public final class EngineRunner implements Outbox {
     @Override
     public void multicast(ByteBuf datagram) {
         needsFlush = true;
-        int length = datagram.readableBytes();
-        if (!gso || length > gsoLargest) {
-            emitBatch();
-            path.single();
-            sendChannel.write(new DatagramPacket(datagram, groupAddress), sendChannel.voidPromise());
-            return;
-        }
-        if (batch != null && length > batchSegment) {
-            emitBatch();
-        }
-        if (batch == null) {
-            batchSegment = length;
-            batch = sendChannel.alloc().directBuffer(length * segmentsOf(length));
-        }
-        batch.writeBytes(datagram);
-        datagram.release();
-        batchCount++;
-        // A shorter datagram (a block's last) may end a batch, as its last segment.
-        if (length < batchSegment || batchCount == segmentsOf(batchSegment)) {
-            emitBatch();
-        }
-    }
-
-    private static int segmentsOf(int length) {
-        return Math.max(1, Math.min(GSO_SEGMENTS, GSO_BYTES / length));
-    }
-
-    /** Hands the pending run of datagrams to the channel: one GSO send, or a plain datagram when it is one. */
-    private void emitBatch() {
-        if (batch == null) {
-            return;
-        }
-        ByteBuf run = batch;
-        int count = batchCount;
-        batch = null;
-        batchCount = 0;
-        if (count == 1) {
-            path.single();
-            sendChannel.write(new DatagramPacket(run, groupAddress), sendChannel.voidPromise());
-            return;
-        }
-        path.gso(count);
-        sendChannel.write(new SegmentedDatagramPacket(run, batchSegment, groupAddress)).addListener(f -> {
-            if (!f.isSuccess() && gso) {
-                gso = false;
-                path.gsoOff("the kernel refused a GSO send (" + f.cause() + ")");
-            }
-        });
+        batch.add(datagram);
     }
 
     @Override
     public void unicast(ByteBuf datagram, InetSocketAddress to) {
-        emitBatch(); // in the order the engine sent them
+        batch.emit(); // in the order the engine sent them
         path.single();
         sendChannel.write(new DatagramPacket(datagram, to), sendChannel.voidPromise());
         needsFlush = true;
@@ -361,7 +280,7 @@ public final class EngineRunner implements Outbox {
     @Override
     public boolean canSend() {
         if (!sendChannel.isWritable()) {
-            emitBatch();
+            batch.emit();
             sendChannel.flush();
             needsFlush = false;
             return sendChannel.isWritable();
