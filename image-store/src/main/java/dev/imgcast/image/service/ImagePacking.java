@@ -18,9 +18,11 @@ import java.nio.file.StandardOpenOption;
 import org.jboss.logging.Logger;
 
 /**
- * The packed form of a stored image ({@code <id>.blocks}): every non-zero block as it travels,
- * compressed once, here, and checked against the manifest as it is written. Senders download it
- * and send its blocks as they are.
+ * The packed form of a stored image ({@code <id>.blocks}): every non-zero block as it travels.
+ * An upload writes it in the pass that builds the manifest ({@code UploadService}); this makes it
+ * for an image that has none (stored by an earlier version, or cut short by a crash), from the
+ * raw file, each block checked against the manifest. Senders download it and send its blocks as
+ * they are.
  */
 @ApplicationScoped
 public class ImagePacking {
@@ -35,7 +37,7 @@ public class ImagePacking {
      * Writes the packed form of the raw image {@code raw} to {@code target}, a new file, and
      * forces it to disk. Returns its length, which is the manifest's stored bytes.
      */
-    static long pack(Path raw, Manifest manifest, Path target) throws IOException {
+    private static long pack(Path raw, Manifest manifest, Path target) throws IOException {
         long started = System.nanoTime();
         long written;
         try (FileChannel in = FileChannel.open(raw, StandardOpenOption.READ);

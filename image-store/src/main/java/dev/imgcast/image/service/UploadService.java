@@ -13,6 +13,7 @@ import dev.imgcast.image.model.StoredImage;
 import dev.imgcast.protocol.image.Manifest;
 import dev.imgcast.protocol.image.ImageBlocks;
 import dev.imgcast.protocol.image.ManifestScanner;
+import dev.imgcast.protocol.image.PackedBlocks;
 import dev.imgcast.protocol.transfer.TransferDefaults;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -108,19 +109,35 @@ public class UploadService {
             if (size == 0) {
                 throw new ImageStoreException(INVALID, "the upload of " + id + " is empty");
             }
-            try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ)) {
-                // The manifest records each block's zstd form (length, CRC32C); the packed file below holds them.
-                manifest = ManifestScanner.scan((offset, into) -> ManifestScanner.readFully(channel, into, offset), size,
-                        claimed.blockSize, TransferDefaults.COMPRESS_LEVEL, ImageBlocks.defaultThreads(), done -> { });
-            }
-            if (!manifest.sha256Hex().equals(claimed.declaredSha256)) {
-                throw new ImageStoreException(CHECKSUM_MISMATCH, "SHA-256 mismatch: the upload of " + id + " has "
-                        + manifest.sha256Hex() + ", the client declared " + claimed.declaredSha256 + "; nothing was stored");
-            }
-            // Compressed once, here: the blocks as they travel, which senders send as they are.
+            // Compressed once, here, in the same pass that hashes the image and builds the manifest:
+            // the manifest records each block's zstd form (length, CRC32C), the packed file holds
+            // them in block order, and senders send them as they are.
             Path packedPart = part.resolveSibling(part.getFileName() + ".blocks");
             try {
-                ImagePacking.pack(part, manifest, packedPart);
+                try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ);
+                        FileChannel packed = FileChannel.open(packedPart, StandardOpenOption.CREATE_NEW,
+                                StandardOpenOption.WRITE)) {
+                    long started = System.nanoTime();
+                    manifest = ManifestScanner.scan((offset, into) -> ManifestScanner.readFully(channel, into, offset), size,
+                            claimed.blockSize, TransferDefaults.COMPRESS_LEVEL, ImageBlocks.defaultThreads(), done -> { },
+                            (block, stored) -> {
+                                while (stored.hasRemaining()) {
+                                    packed.write(stored);
+                                }
+                            });
+                    if (packed.size() != PackedBlocks.length(manifest)) {
+                        throw new IOException("the packed form has " + packed.size() + " bytes, the manifest says "
+                                + PackedBlocks.length(manifest));
+                    }
+                    packed.force(false);
+                    LOG.infof("image %s scanned and packed: %d bytes kept as they travel of %d (%.1f s)", id, packed.size(),
+                            size, (System.nanoTime() - started) / 1e9);
+                }
+                if (!manifest.sha256Hex().equals(claimed.declaredSha256)) {
+                    throw new ImageStoreException(CHECKSUM_MISMATCH, "SHA-256 mismatch: the upload of " + id + " has "
+                            + manifest.sha256Hex() + ", the client declared " + claimed.declaredSha256
+                            + "; nothing was stored");
+                }
                 Files.move(packedPart, volume.packed(id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(packedPart);

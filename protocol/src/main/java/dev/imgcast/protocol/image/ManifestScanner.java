@@ -5,11 +5,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.BitSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
@@ -37,6 +41,23 @@ public final class ManifestScanner {
      */
     public static Manifest scan(BlockSource image, long size, int blockSize, int level, int threads,
             LongConsumer progress) throws IOException {
+        return scan(image, size, blockSize, level, threads, progress, null);
+    }
+
+    /** Where a scan hands each non-zero block's stored form, in block order, on the scanning thread. */
+    @FunctionalInterface
+    public interface StoredSink {
+        /** {@code stored} (position to limit) is valid only during the call. */
+        void accept(int block, ByteBuffer stored) throws IOException;
+    }
+
+    /**
+     * As {@link #scan(BlockSource, long, int, int, int, LongConsumer)}, and every non-zero block's
+     * stored form also goes to {@code sink}, in block order: one pass compresses the image and
+     * writes its packed form (image-store's upload).
+     */
+    public static Manifest scan(BlockSource image, long size, int blockSize, int level, int threads,
+            LongConsumer progress, StoredSink sink) throws IOException {
         MessageDigest sha = sha256();
         int blocks = (int) ((size + blockSize - 1) / blockSize);
         int[] crcs = new int[blocks];
@@ -55,6 +76,7 @@ public final class ManifestScanner {
         }) : null;
         ThreadLocal<Compressor> compressors = ThreadLocal.withInitial(() -> new Compressor(level, blockSize));
         CRC32C crc = new CRC32C();
+        Ordered ordered = sink == null ? null : new Ordered(sink, buffers, BlockCodec.bound(blockSize));
         try {
             for (int b = 0; b < blocks; b++) {
                 long offset = (long) b * blockSize;
@@ -72,26 +94,40 @@ public final class ManifestScanner {
                     crc.update(buffer.duplicate());
                     crcs[b] = (int) crc.getValue();
                     if (level == 0) {
+                        if (ordered != null) {
+                            ordered.drainAll();
+                            sink.accept(b, buffer.duplicate());
+                        }
                         free.add(buffer);
                     } else {
                         int block = b;
+                        ByteBuffer keep = ordered == null ? null : ordered.out();
                         Runnable job = () -> {
                             try {
-                                compressors.get().store(buffer, block, crcs[block], stored, storedCrcs);
+                                compressors.get().store(buffer, block, crcs[block], stored, storedCrcs, keep);
                             } finally {
                                 free.add(buffer);
                             }
                         };
                         if (workers != null) {
-                            workers.execute(job);
+                            Future<?> done = workers.submit(job);
+                            if (ordered != null) {
+                                ordered.add(block, done, keep);
+                            }
                         } else {
                             job.run();
+                            if (ordered != null) {
+                                ordered.add(block, CompletableFuture.completedFuture(null), keep);
+                            }
                         }
                     }
                 }
                 if (progress != null) {
                     progress.accept(offset + length);
                 }
+            }
+            if (ordered != null) {
+                ordered.drainAll();
             }
         } finally {
             if (workers != null) {
@@ -122,6 +158,60 @@ public final class ManifestScanner {
         }
     }
 
+    /**
+     * Stored forms made on worker threads, handed to the sink in block order: a block's form is
+     * passed on once it and every block before it are done; at most a few wait.
+     */
+    private static final class Ordered {
+        private final StoredSink sink;
+        private final int most;
+        private final ArrayDeque<Object[]> pending = new ArrayDeque<>();
+        private final ArrayDeque<ByteBuffer> outs = new ArrayDeque<>();
+
+        Ordered(StoredSink sink, int most, int bound) {
+            this.sink = sink;
+            this.most = most;
+            for (int i = 0; i <= most; i++) {
+                outs.add(ByteBuffer.allocateDirect(bound));
+            }
+        }
+
+        ByteBuffer out() throws IOException {
+            while (outs.isEmpty()) {
+                drainOne();
+            }
+            return outs.poll();
+        }
+
+        void add(int block, Future<?> done, ByteBuffer out) throws IOException {
+            pending.add(new Object[] {block, done, out});
+            while (!pending.isEmpty() && (pending.size() > most || ((Future<?>) pending.peek()[1]).isDone())) {
+                drainOne();
+            }
+        }
+
+        void drainAll() throws IOException {
+            while (!pending.isEmpty()) {
+                drainOne();
+            }
+        }
+
+        private void drainOne() throws IOException {
+            Object[] head = pending.poll();
+            try {
+                ((Future<?>) head[1]).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while compressing the image", e);
+            } catch (ExecutionException e) {
+                throw new IOException("compressing block " + head[0] + " failed: " + e.getCause(), e.getCause());
+            }
+            ByteBuffer out = (ByteBuffer) head[2];
+            sink.accept((Integer) head[0], out.duplicate());
+            outs.add(out);
+        }
+    }
+
     /** One thread's codec and output buffer. */
     private static final class Compressor {
         private final BlockCodec codec;
@@ -133,17 +223,24 @@ public final class ManifestScanner {
             this.out = ByteBuffer.allocateDirect(BlockCodec.bound(blockSize));
         }
 
-        void store(ByteBuffer raw, int block, int rawCrc, int[] stored, int[] storedCrcs) {
+        /** Learns the block's stored form; with {@code keep}, also leaves a copy of it there (position 0 to its limit). */
+        void store(ByteBuffer raw, int block, int rawCrc, int[] stored, int[] storedCrcs, ByteBuffer keep) {
             int n = codec.compress(raw.duplicate(), out.clear());
             if (n < 0) {
                 stored[block] = raw.remaining();
                 storedCrcs[block] = rawCrc;
+                if (keep != null) {
+                    keep.clear().put(raw.duplicate()).flip();
+                }
                 return;
             }
             crc.reset();
             crc.update(out.clear().limit(n));
             stored[block] = n;
             storedCrcs[block] = (int) crc.getValue();
+            if (keep != null) {
+                keep.clear().put(out.clear().limit(n)).flip();
+            }
         }
     }
 

@@ -76,6 +76,36 @@ class PackedBlocksTest {
     }
 
     @Test
+    void aScanWithASinkWritesThePackedFormInTheSamePass() throws IOException {
+        byte[] image = image();
+        Manifest reference = manifest(image);
+        byte[] packed = pack(image, reference);
+        for (int threads : new int[] {0, 1, 3}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            java.util.List<Integer> order = new java.util.ArrayList<>();
+            Manifest m = ManifestScanner.scan(new MemoryImage(image), image.length, BLOCK, BlockCodec.AUTO_LEVEL, threads,
+                    null, (block, stored) -> {
+                        order.add(block);
+                        byte[] bytes = new byte[stored.remaining()];
+                        stored.get(bytes);
+                        out.write(bytes, 0, bytes.length);
+                    });
+            assertEquals(reference, m, "threads " + threads);
+            assertEquals(java.util.List.of(0, 1, 2, 5, 6, 7), order, "non-zero blocks, in order (threads " + threads + ")");
+            assertArrayEquals(packed, out.toByteArray(), "threads " + threads);
+        }
+        // without compression the packed form is the non-zero blocks as they are
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        Manifest plain = ManifestScanner.scan(new MemoryImage(image), image.length, BLOCK, 0, 0, null, (block, stored) -> {
+            byte[] bytes = new byte[stored.remaining()];
+            stored.get(bytes);
+            assertArrayEquals(Arrays.copyOfRange(image, block * BLOCK, block * BLOCK + bytes.length), bytes, "block " + block);
+            raw.write(bytes, 0, bytes.length);
+        });
+        assertEquals(plain.storedBytes(), raw.size());
+    }
+
+    @Test
     void aDamagedPackedFileIsAnErrorNamingTheBlockNeverABlockOnTheWire() throws IOException {
         byte[] image = image();
         Manifest manifest = manifest(image);
