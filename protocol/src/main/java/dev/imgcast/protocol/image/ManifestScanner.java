@@ -109,11 +109,10 @@ public final class ManifestScanner {
                                 free.add(buffer);
                             }
                         };
-                        if (workers != null) {
-                            Future<?> done = workers.submit(job);
-                            if (ordered != null) {
-                                ordered.add(block, done, keep);
-                            }
+                        if (workers != null && ordered == null) {
+                            workers.execute(job);
+                        } else if (workers != null) {
+                            ordered.add(block, workers.submit(job), keep);
                         } else {
                             job.run();
                             if (ordered != null) {
@@ -165,7 +164,7 @@ public final class ManifestScanner {
     private static final class Ordered {
         private final StoredSink sink;
         private final int most;
-        private final ArrayDeque<Object[]> pending = new ArrayDeque<>();
+        private final ArrayDeque<Pending> pending = new ArrayDeque<>();
         private final ArrayDeque<ByteBuffer> outs = new ArrayDeque<>();
 
         Ordered(StoredSink sink, int most, int bound) {
@@ -184,8 +183,8 @@ public final class ManifestScanner {
         }
 
         void add(int block, Future<?> done, ByteBuffer out) throws IOException {
-            pending.add(new Object[] {block, done, out});
-            while (!pending.isEmpty() && (pending.size() > most || ((Future<?>) pending.peek()[1]).isDone())) {
+            pending.add(new Pending(block, done, out));
+            while (!pending.isEmpty() && (pending.size() > most || pending.peek().done().isDone())) {
                 drainOne();
             }
         }
@@ -197,19 +196,22 @@ public final class ManifestScanner {
         }
 
         private void drainOne() throws IOException {
-            Object[] head = pending.poll();
+            Pending head = pending.poll();
             try {
-                ((Future<?>) head[1]).get();
+                head.done().get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while compressing the image", e);
             } catch (ExecutionException e) {
-                throw new IOException("compressing block " + head[0] + " failed: " + e.getCause(), e.getCause());
+                throw new IOException("compressing block " + head.block() + " failed: " + e.getCause(), e.getCause());
             }
-            ByteBuffer out = (ByteBuffer) head[2];
-            sink.accept((Integer) head[0], out.duplicate());
-            outs.add(out);
+            sink.accept(head.block(), head.out().duplicate());
+            outs.add(head.out());
         }
+    }
+
+    /** A block being compressed for the sink, and where its stored form will be. */
+    private record Pending(int block, Future<?> done, ByteBuffer out) {
     }
 
     /** One thread's codec and output buffer. */
