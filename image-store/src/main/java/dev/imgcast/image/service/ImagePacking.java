@@ -19,10 +19,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The packed form of a stored image ({@code <id>.blocks}): every non-zero block as it travels.
- * An upload writes it in the pass that builds the manifest ({@code UploadService}); this makes it
- * for an image that has none (stored by an earlier version, or cut short by a crash), from the
- * raw file, each block checked against the manifest. Senders download it and send its blocks as
- * they are.
+ * An upload writes it in the pass that builds the manifest ({@link #scanAndPack}, from
+ * {@code UploadService}); an image that has none (stored by an earlier version, or cut short by a
+ * crash) gets it the same way, from the raw file, and the manifest of that pass must equal the
+ * stored one. Senders download it and send its blocks as they are.
  */
 @ApplicationScoped
 public class ImagePacking {
@@ -34,22 +34,30 @@ public class ImagePacking {
     CatalogueService catalogue;
 
     /**
-     * Writes the packed form of the raw image {@code raw} to {@code target}, a new file, and
-     * forces it to disk. Returns its length, which is the manifest's stored bytes.
+     * One pass over the raw image {@code raw} of {@code size} bytes: builds its manifest (blocks of
+     * {@code blockSize}, zstd {@code level}, 0 for raw) and writes the packed form to {@code target},
+     * a new file, each block compressed once on worker threads; checks the packed length against
+     * the manifest and forces the file to disk.
      */
-    private static long pack(Path raw, Manifest manifest, Path target) throws IOException {
+    static Manifest scanAndPack(Path raw, long size, int blockSize, int level, Path target) throws IOException {
         long started = System.nanoTime();
-        long written;
         try (FileChannel in = FileChannel.open(raw, StandardOpenOption.READ);
-                FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                ImageBlocks blocks = new ImageBlocks((offset, into) -> ManifestScanner.readFully(in, into, offset), manifest,
-                        ImageBlocks.defaultThreads())) {
-            written = PackedBlocks.write(blocks, manifest, out, null);
+                FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            Manifest manifest = ManifestScanner.scan((offset, into) -> ManifestScanner.readFully(in, into, offset), size,
+                    blockSize, level, ImageBlocks.defaultThreads(), done -> { }, (block, stored) -> {
+                        while (stored.hasRemaining()) {
+                            out.write(stored);
+                        }
+                    });
+            if (out.size() != PackedBlocks.length(manifest)) {
+                throw new IOException("the packed form has " + out.size() + " bytes, the manifest says "
+                        + PackedBlocks.length(manifest));
+            }
             out.force(false);
+            LOG.infof("%s scanned and packed: %d bytes kept as they travel of %d (%.1f s)", raw.getFileName(), out.size(),
+                    size, (System.nanoTime() - started) / 1e9);
+            return manifest;
         }
-        LOG.infof("packed %s: %d of %d bytes kept as they travel (%.1f s)", raw.getFileName(), written,
-                manifest.imageSize(), (System.nanoTime() - started) / 1e9);
-        return written;
     }
 
     /**
@@ -72,7 +80,11 @@ public class ImagePacking {
                     + " short): packing it now", id);
             Path part = volume.newIncoming(id);
             try {
-                pack(raw, manifest, part);
+                Manifest scanned = scanAndPack(raw, manifest.imageSize(), manifest.blockSize(), manifest.level(), part);
+                if (!scanned.equals(manifest)) {
+                    throw new IOException("the image file no longer matches its manifest (SHA-256 " + scanned.sha256Hex()
+                            + ", the manifest says " + manifest.sha256Hex() + ")");
+                }
                 Files.move(part, packed, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(part);

@@ -11,20 +11,15 @@ import dev.imgcast.image.ImageStoreException;
 import dev.imgcast.image.ImageView;
 import dev.imgcast.image.model.StoredImage;
 import dev.imgcast.protocol.image.Manifest;
-import dev.imgcast.protocol.image.ImageBlocks;
-import dev.imgcast.protocol.image.ManifestScanner;
-import dev.imgcast.protocol.image.PackedBlocks;
 import dev.imgcast.protocol.transfer.TransferDefaults;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -114,25 +109,8 @@ public class UploadService {
             // them in block order, and senders send them as they are.
             Path packedPart = part.resolveSibling(part.getFileName() + ".blocks");
             try {
-                try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ);
-                        FileChannel packed = FileChannel.open(packedPart, StandardOpenOption.CREATE_NEW,
-                                StandardOpenOption.WRITE)) {
-                    long started = System.nanoTime();
-                    manifest = ManifestScanner.scan((offset, into) -> ManifestScanner.readFully(channel, into, offset), size,
-                            claimed.blockSize, TransferDefaults.COMPRESS_LEVEL, ImageBlocks.defaultThreads(), done -> { },
-                            (block, stored) -> {
-                                while (stored.hasRemaining()) {
-                                    packed.write(stored);
-                                }
-                            });
-                    if (packed.size() != PackedBlocks.length(manifest)) {
-                        throw new IOException("the packed form has " + packed.size() + " bytes, the manifest says "
-                                + PackedBlocks.length(manifest));
-                    }
-                    packed.force(false);
-                    LOG.infof("image %s scanned and packed: %d bytes kept as they travel of %d (%.1f s)", id, packed.size(),
-                            size, (System.nanoTime() - started) / 1e9);
-                }
+                manifest = ImagePacking.scanAndPack(part, size, claimed.blockSize, TransferDefaults.COMPRESS_LEVEL,
+                        packedPart);
                 if (!manifest.sha256Hex().equals(claimed.declaredSha256)) {
                     throw new ImageStoreException(CHECKSUM_MISMATCH, "SHA-256 mismatch: the upload of " + id + " has "
                             + manifest.sha256Hex() + ", the client declared " + claimed.declaredSha256
