@@ -1,5 +1,6 @@
 package dev.imgcast.protocol.engine;
 
+import dev.imgcast.protocol.fec.ParityCode;
 import dev.imgcast.protocol.image.ImageLayout;
 import dev.imgcast.protocol.image.ImageTarget;
 import dev.imgcast.protocol.image.Manifest;
@@ -16,12 +17,15 @@ import dev.imgcast.protocol.wire.Join;
 import dev.imgcast.protocol.wire.ManifestChunk;
 import dev.imgcast.protocol.wire.PacketCounters;
 import dev.imgcast.protocol.wire.PacketType;
+import dev.imgcast.protocol.wire.Parity;
+import dev.imgcast.protocol.wire.Plan;
 import dev.imgcast.protocol.wire.ReplayWindow;
 import dev.imgcast.protocol.wire.Result;
 import dev.imgcast.protocol.wire.RoundEnd;
 import dev.imgcast.protocol.wire.Status;
 import dev.imgcast.protocol.wire.TransferKeys;
 import dev.imgcast.protocol.wire.Verdict;
+import dev.imgcast.protocol.wire.Verify;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
@@ -103,7 +107,7 @@ public final class ReceiverEngine implements TransferEngine {
     static final int HASH_BLOCKS_PER_POLL_VERIFYING = 16;
     /** A sender that announces but answers none of our JOINs for this long is not taken (a replay). */
     static final long JOIN_PATIENCE = 5_000_000_000L;
-    /** How long only wire format v1 may be heard before the receiver says so and gives up. */
+    /** How long only an older wire format may be heard before the receiver says so and gives up. */
     static final long OLD_VERSION_PATIENCE = 2_000_000_000L;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -136,6 +140,7 @@ public final class ReceiverEngine implements TransferEngine {
     private InetAddress expectedSender;
     private InetSocketAddress oldVersionFrom;
     private long oldVersionSince;
+    private int oldVersion;
     private final java.util.Set<InetSocketAddress> warned = new java.util.HashSet<>();
     private TransferKeys.Ciphers ciphers;
     private ReplayWindow senderWindow;
@@ -179,6 +184,21 @@ public final class ReceiverEngine implements TransferEngine {
     private int lastReportRound = -1;
     private long lastReportAt;
     private long nextStatusAt;
+    private long statusInterval = STATUS_INTERVAL;
+    private PacketGroups groups;
+    private final ParityStore parity = new ParityStore();
+    private byte[] planned;
+    private final BitSet plannedSlots = new BitSet();
+    private int plannedRound = -1;
+    private RepairFloor floor = RepairFloor.NONE;
+    private int reportDueRound = -1;
+    private long reportDueAt;
+    private int roundEndClock;
+    private long roundEndHeardAt;
+    private ByteBuffer decodeBuffer;
+    private int decodeBlock = -1;
+    private long parityReceived;
+    private long packetsRebuilt;
 
     private ByteBuffer blockBuffer;
     private BlockAssembler assembler;
@@ -227,8 +247,9 @@ public final class ReceiverEngine implements TransferEngine {
         if (verdict == Verdict.OLD_VERSION && oldVersionFrom == null) {
             oldVersionFrom = from;
             oldVersionSince = now;
-            log.accept("heard imgcast wire format v1 from " + from.getAddress().getHostAddress()
-                    + " (an older img); this img speaks v2");
+            oldVersion = Header.version(in);
+            log.accept("heard imgcast wire format v" + oldVersion + " from " + from.getAddress().getHostAddress()
+                    + " (an older img); this img speaks v" + Header.VERSION);
         }
         if (verdict == Verdict.OK && Header.nodeId(in) != 0) {
             verdict = Verdict.OTHER_TRANSFER; // another receiver's report (a unicast we should not see): not ours
@@ -281,10 +302,12 @@ public final class ReceiverEngine implements TransferEngine {
         lastHeardFromSender = now;
         switch (type) {
             case DATA -> onData(in, now);
+            case PARITY -> onParity(in);
+            case PLAN -> onPlan(in);
             case MANIFEST -> onManifestChunk(in, now);
             case ACCEPT -> onAccept(in, now);
             case ROUND_END -> onRoundEnd(in, now);
-            case VERIFY -> onVerify(now);
+            case VERIFY -> onVerify(in, now);
             case DROP -> onDrop(in);
             case ANNOUNCE -> onAnnounce(in);
             default -> {
@@ -356,6 +379,7 @@ public final class ReceiverEngine implements TransferEngine {
     }
 
     private void onAnnounce(ByteBuf in) {
+        statusInterval = Announce.statusIntervalMillis(in) * 1_000_000L;
         // A receiver that told the sender it is ready waits for the sender's verdict (its ACCEPT
         // may have been lost); one that is not ready yet cannot be part of this run.
         if (Announce.state(in) != Announce.STATE_WAITING && state == State.JOINING && !ready) {
@@ -436,10 +460,12 @@ public final class ReceiverEngine implements TransferEngine {
             }
         }
         blockBuffer = ByteBuffer.allocateDirect(manifest.blockSize());
+        groups = new PacketGroups(layout);
+        planned = new byte[groups.slots()];
         assembler = new BlockAssembler(target, layout, ASSEMBLY_SLOTS);
         sha = sha256();
         state = State.READY;
-        nextStatusAt = now;
+        nextStatusAt = now + (long) (RANDOM.nextDouble() * statusInterval); // receivers of one group spread out
         log.accept("registered (" + Accept.registered(in) + " so far); waiting for the start");
     }
 
@@ -475,22 +501,179 @@ public final class ReceiverEngine implements TransferEngine {
             outOfRange++;
             return;
         }
-        long index = layout.packetIndex(block, packet);
-        if (have.get(index)) {
+        if (have.get(layout.packetIndex(block, packet))) {
             duplicates++;
             return;
         }
+        if (block == decodeBlock) {
+            decodeBlock = -1; // the copy kept for rebuilding lacks this packet
+        }
+        accept(block, packet, in.nioBuffer(Data.payloadOffset(in), length));
+        int group = groups.groupOf(block, packet);
+        int slot = groups.slot(block, group);
+        if (state == State.RECEIVING && parity.count(slot) > 0 && parity.count(slot) >= missingIn(block, group)) {
+            rebuild(block, group);
+        }
+    }
+
+    /** Takes a packet not held before (received, or rebuilt from parity). */
+    private void accept(int block, int packet, ByteBuffer payload) {
+        int length = payload.remaining();
         try {
-            assembler.add(block, packet, in.nioBuffer(Data.payloadOffset(in), length));
+            assembler.add(block, packet, payload);
         } catch (IOException e) {
             fail(Failure.TARGET, "writing to " + target.describe() + " failed: " + e.getMessage());
             return;
         }
-        have.set(index);
+        have.set(layout.packetIndex(block, packet));
         uniqueReceived++;
         uniqueBytes += length;
         if (++blockReceived[block] == layout.packetsInBlock(block)) {
+            dropParity(block);
             blockComplete(block);
+        }
+    }
+
+    private void onParity(ByteBuf in) {
+        if (state == State.READY) {
+            state = State.RECEIVING;
+            log.accept("receiving");
+        }
+        if (state != State.RECEIVING) {
+            return;
+        }
+        int block = Parity.block(in);
+        int group = Parity.group(in);
+        int index = Parity.index(in);
+        round = Math.max(round, Parity.round(in));
+        if (block < 0 || block >= layout.blockCount() || manifest.isZero(block) || group >= groups.groups(block)
+                || index >= groups.maxParity(block, group)
+                || Parity.payloadLength(in) != groups.symbolLength(block, group)) {
+            outOfRange++;
+            return;
+        }
+        parityReceived++;
+        int missing = blockReceived[block] == layout.packetsInBlock(block) ? 0 : missingIn(block, group);
+        int slot = groups.slot(block, group);
+        if (missing == 0 || !parity.add(slot, index, in, Parity.payloadOffset(in), Parity.payloadLength(in))) {
+            duplicates++;
+            return;
+        }
+        if (parity.count(slot) >= missing) {
+            rebuild(block, group);
+        }
+    }
+
+    private int missingIn(int block, int group) {
+        int missing = 0;
+        long base = layout.packetIndex(block, 0);
+        for (int j = 0; j < groups.sources(block, group); j++) {
+            if (!have.get(base + groups.packet(block, group, j))) {
+                missing++;
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * Rebuilds the missing packets of a group from as many held parity symbols: the packets held
+     * are read back (the block's stored bytes, from the window or the target), their share is taken
+     * out of each symbol, and the small system left is solved. A wrong symbol gives wrong packets,
+     * which the block's CRC32C then rejects, as it does a damaged packet.
+     */
+    private void rebuild(int block, int group) {
+        int slot = groups.slot(block, group);
+        int sources = groups.sources(block, group);
+        int length = groups.symbolLength(block, group);
+        long base = layout.packetIndex(block, 0);
+        int[] missing = new int[sources];
+        int e = 0;
+        for (int j = 0; j < sources; j++) {
+            if (!have.get(base + groups.packet(block, group, j))) {
+                missing[e++] = j;
+            }
+        }
+        ParityStore.Held held = parity.get(slot);
+        int[] indices = java.util.Arrays.copyOf(held.indices, e);
+        byte[][] residuals = new byte[e][];
+        for (int t = 0; t < e; t++) {
+            residuals[t] = held.symbols[t];
+        }
+        parity.remove(slot);
+        try {
+            loadForRebuild(block);
+        } catch (IOException e2) {
+            fail(Failure.TARGET, "reading back block " + block + " of " + target.describe() + ": " + e2.getMessage());
+            return;
+        }
+        int payload = layout.payloadSize();
+        for (int j = 0, m = 0; j < sources; j++) {
+            if (m < e && missing[m] == j) {
+                m++;
+                continue;
+            }
+            int packet = groups.packet(block, group, j);
+            for (int t = 0; t < e; t++) {
+                ParityCode.mulAdd(ParityCode.coefficient(sources, indices[t], j), decodeBuffer, packet * payload,
+                        residuals[t], 0, layout.packetLength(block, packet));
+            }
+        }
+        ParityCode.solve(sources, java.util.Arrays.copyOf(missing, e), indices, residuals, length);
+        for (int t = 0; t < e && state == State.RECEIVING; t++) {
+            int packet = groups.packet(block, group, missing[t]);
+            packetsRebuilt++;
+            accept(block, packet, ByteBuffer.wrap(residuals[t], 0, layout.packetLength(block, packet)));
+        }
+    }
+
+    /** The block's stored bytes as held now, in {@link #decodeBuffer}: what the window holds is written out first. */
+    private void loadForRebuild(int block) throws IOException {
+        if (decodeBlock == block) {
+            return;
+        }
+        if (decodeBuffer == null) {
+            decodeBuffer = ByteBuffer.allocateDirect(manifest.blockSize());
+        }
+        assembler.flush(block);
+        decodeBuffer.clear().limit(layout.storedLength(block));
+        target.read(decodeBuffer, layout.blockOffset(block));
+        decodeBuffer.clear();
+        decodeBlock = block;
+    }
+
+    /** The block is complete or must come again: its parity symbols are no use. */
+    private void dropParity(int block) {
+        if (block == decodeBlock) {
+            decodeBlock = -1;
+        }
+        if (parity.isEmpty()) {
+            return;
+        }
+        for (int g = 0; g < groups.groups(block); g++) {
+            parity.remove(groups.slot(block, g));
+        }
+    }
+
+    private void onPlan(ByteBuf in) {
+        if (state != State.RECEIVING || Plan.round(in) != plannedRound) {
+            return;
+        }
+        for (int entry = Plan.firstEntry(in); entry < Plan.end(in); entry = Plan.nextEntry(in, entry)) {
+            int block = Plan.entryBlock(in, entry);
+            int first = Plan.entryFirstGroup(in, entry);
+            int count = Plan.entryCount(in, entry);
+            if (block < 0 || block >= layout.blockCount() || first + count > groups.groupsPerBlock()) {
+                outOfRange++;
+                continue;
+            }
+            for (int i = 0; i < count; i++) {
+                int slot = groups.slot(block, first + i);
+                int symbols = Plan.entrySymbols(in, entry, i);
+                if (symbols > (planned[slot] & 0xFF)) {
+                    planned[slot] = (byte) symbols;
+                    plannedSlots.set(slot);
+                }
+            }
         }
     }
 
@@ -537,6 +720,7 @@ public final class ReceiverEngine implements TransferEngine {
         uniqueReceived -= blockReceived[block];
         uniqueBytes -= layout.storedLength(block);
         blockReceived[block] = 0;
+        dropParity(block); // a wrong symbol may be why the block failed
     }
 
     /** Hands a completed compressed block to the inflater: from the window, or read back from where it waited. */
@@ -601,22 +785,56 @@ public final class ReceiverEngine implements TransferEngine {
             state = State.RECEIVING; // everything was lost, or the image is all zeros
         }
         int reported = RoundEnd.round(in);
+        long window = RoundEnd.windowMicros(in) * 1000;
+        if (reported != plannedRound) {
+            plannedRound = reported; // a new round: what the sender planned for the last one is spent
+            for (int slot = plannedSlots.nextSetBit(0); slot >= 0; slot = plannedSlots.nextSetBit(slot + 1)) {
+                planned[slot] = 0;
+            }
+            plannedSlots.clear();
+            roundEndClock = RoundEnd.clockMicros(in);
+            roundEndHeardAt = now;
+            floor = new RepairFloor(RoundEnd.floorLossPpm(in), RoundEnd.floorTolerancePpb(in));
+        }
+        round = Math.max(round, reported);
+        if (window > 0) {
+            // A large group: report once, after a random wait, and only what the sender's PLAN does not cover.
+            if (reportDueRound != reported && reported != lastReportRound) {
+                reportDueRound = reported;
+                reportDueAt = now + backoff(window, RoundEnd.receivers(in));
+            }
+            return;
+        }
         if (reported == lastReportRound && now - lastReportAt < REPORT_MIN_INTERVAL) {
             return;
         }
         drainInflated(true); // the report must know which inflated blocks were rejected
-        round = Math.max(round, reported);
         lastReportRound = reported;
         lastReportAt = now;
-        sendRoundReport(reported);
+        sendRoundReport(reported, false, now);
     }
 
-    private void onVerify(long now) {
+    /**
+     * A wait within the report window, drawn so that few receivers answer early and most late (a
+     * truncated exponential, as in NORM's NACK suppression, RFC 5401): the first reports reach the
+     * sender, its PLAN reaches the rest, and they have nothing left to say.
+     */
+    static long backoff(long window, int receivers) {
+        double lambda = Math.log(Math.max(2, receivers)) + 1;
+        double u = RANDOM.nextDouble();
+        return (long) (window * Math.log1p(u * Math.expm1(lambda)) / lambda);
+    }
+
+    private void onVerify(ByteBuf in, long now) {
         if (state == State.RECEIVING || state == State.READY) {
             drainInflated(true);
             if (missing() > 0) {
-                fail(Failure.VERIFICATION, "the sender asked for verification while " + missing()
-                        + " packets are still missing");
+                // Our reports were lost, or a block failed its check late: ask again instead of failing.
+                if (now - lastReportAt >= REPORT_MIN_INTERVAL) {
+                    lastReportRound = Verify.rounds(in);
+                    lastReportAt = now;
+                    sendRoundReport(Verify.rounds(in), false, now);
+                }
                 return;
             }
             state = State.VERIFYING;
@@ -666,7 +884,8 @@ public final class ReceiverEngine implements TransferEngine {
             case LISTENING -> {
                 if (oldVersionFrom != null && now - oldVersionSince > OLD_VERSION_PATIENCE) {
                     fail(Failure.NETWORK, "the sender at " + oldVersionFrom.getAddress().getHostAddress() + " speaks"
-                            + " imgcast wire format v1 (an older img); this img speaks v2 and cannot receive from it:"
+                            + " imgcast wire format v" + oldVersion + " (an older img); this img speaks v" + Header.VERSION
+                            + " and cannot receive from it:"
                             + " run the same img version on the sender and on every receiver");
                 } else if (listenTimeout > 0 && now - createdAt > listenTimeout) {
                     fail(Failure.NETWORK, noSenderMessage());
@@ -695,12 +914,24 @@ public final class ReceiverEngine implements TransferEngine {
                     return now;
                 }
                 boolean hashed = advanceHash(HASH_BLOCKS_PER_POLL_RECEIVING);
-                if (now >= nextStatusAt) {
-                    out.unicast(status(false, round, 0, 1, List.of()), sender);
-                    nextStatusAt = now + STATUS_INTERVAL;
+                if (reportDueRound >= 0 && now >= reportDueAt) {
+                    drainInflated(true);
+                    lastReportRound = reportDueRound;
+                    lastReportAt = now;
+                    sendRoundReport(reportDueRound, true, now);
+                    reportDueRound = -1;
+                    for (ByteBuf b : toSender) {
+                        out.unicast(b, sender);
+                    }
+                    toSender.clear();
                 }
+                if (now >= nextStatusAt) {
+                    out.unicast(status(false, round, 0, 1, List.of(), now), sender);
+                    nextStatusAt = now + statusInterval;
+                }
+                long wake = reportDueRound >= 0 ? Math.min(nextStatusAt, reportDueAt) : nextStatusAt;
                 // While blocks wait to be hashed, come back soon: the tail of the transfer is shorter.
-                return hashed ? Math.min(nextStatusAt, now + 2_000_000L) : nextStatusAt;
+                return hashed ? Math.min(wake, now + 2_000_000L) : wake;
             }
             case VERIFYING -> {
                 advanceHash(HASH_BLOCKS_PER_POLL_VERIFYING);
@@ -710,8 +941,8 @@ public final class ReceiverEngine implements TransferEngine {
                     nextResultAt = now;
                 }
                 if (now >= nextStatusAt && state == State.VERIFYING) {
-                    out.unicast(status(false, round, 0, 1, List.of()), sender);
-                    nextStatusAt = now + STATUS_INTERVAL;
+                    out.unicast(status(false, round, 0, 1, List.of(), now), sender);
+                    nextStatusAt = now + statusInterval;
                 }
                 return now;
             }
@@ -825,26 +1056,28 @@ public final class ReceiverEngine implements TransferEngine {
         }
     }
 
-    private void sendRoundReport(int reportRound) {
+    /**
+     * Sends the round report: per incomplete block a NAK bitmap that marks, in each packet group,
+     * as many missing packets as the receiver needs symbols there (its missing packets less the
+     * parity symbols it holds). With {@code suppress}, a block whose every need the sender's PLAN
+     * already covers is left out, and nothing at all is sent when nothing is left.
+     */
+    private void sendRoundReport(int reportRound, boolean suppress, long now) {
         int maxBody = payloadSize + Data.FIXED_LENGTH;
         List<List<byte[]>> parts = new ArrayList<>();
         List<byte[]> part = new ArrayList<>();
         int used = Status.FIXED_LENGTH;
+        int[] needs = new int[PacketGroups.MAX_GROUPS];
+        BitSet marks = new BitSet();
+        boolean any = false;
         for (int block = completeBlocks.nextClearBit(0); block < layout.blockCount();
                 block = completeBlocks.nextClearBit(block + 1)) {
-            if (manifest.isZero(block)) {
+            if (manifest.isZero(block) || !markNeeds(block, needs, marks, suppress)) {
                 continue;
             }
+            any = true;
             int packets = layout.packetsInBlock(block);
-            int p = 0;
-            while (p < packets) {
-                long base = layout.packetIndex(block, 0);
-                while (p < packets && have.get(base + p)) {
-                    p++;
-                }
-                if (p >= packets) {
-                    break;
-                }
+            for (int p = marks.nextSetBit(0); p >= 0 && p < packets; ) {
                 int room = maxBody - used - Status.NAK_FIXED_LENGTH;
                 if (room < 16) {
                     parts.add(part);
@@ -856,11 +1089,9 @@ public final class ReceiverEngine implements TransferEngine {
                 int span = Math.min(packets - first, room * 8);
                 int last = first;
                 byte[] bitmap = new byte[(span + 7) / 8];
-                for (int i = 0; i < span; i++) {
-                    if (!have.get(base + first + i)) {
-                        bitmap[i >>> 3] |= (byte) (1 << (i & 7));
-                        last = first + i;
-                    }
+                for (int i = marks.nextSetBit(first); i >= 0 && i < first + span; i = marks.nextSetBit(i + 1)) {
+                    bitmap[(i - first) >>> 3] |= (byte) (1 << ((i - first) & 7));
+                    last = i;
                 }
                 int bytes = (last - first) / 8 + 1;
                 byte[] entry = new byte[Status.NAK_FIXED_LENGTH + bytes];
@@ -868,14 +1099,44 @@ public final class ReceiverEngine implements TransferEngine {
                         .put(bitmap, 0, bytes);
                 part.add(entry);
                 used += entry.length;
-                p = first + span;
+                p = marks.nextSetBit(first + span);
             }
+        }
+        if (suppress && !any) {
+            return;
         }
         parts.add(part);
         int total = Math.min(parts.size(), 0xFFFF);
         for (int i = 0; i < total; i++) {
-            toSender.add(status(true, reportRound, i, total, parts.get(i)));
+            toSender.add(status(true, reportRound, i, total, parts.get(i), now));
         }
+    }
+
+    /** Marks in {@code marks} the packets to ask for in a block; false when nothing is asked. */
+    private boolean markNeeds(int block, int[] needs, BitSet marks, boolean suppress) {
+        marks.clear();
+        int groupCount = groups.groups(block);
+        boolean beyondPlan = false;
+        boolean anyNeed = false;
+        for (int g = 0; g < groupCount; g++) {
+            int slot = groups.slot(block, g);
+            needs[g] = Math.max(0, missingIn(block, g) - parity.count(slot));
+            anyNeed |= needs[g] > 0;
+            beyondPlan |= needs[g] > Math.max(planned[slot] & 0xFF, floor.symbols(groups.sources(block, g)));
+        }
+        if (!anyNeed || suppress && !beyondPlan) {
+            return false;
+        }
+        long base = layout.packetIndex(block, 0);
+        int packets = layout.packetsInBlock(block);
+        for (int p = 0; p < packets; p++) {
+            int g = p % groupCount;
+            if (needs[g] > 0 && !have.get(base + p)) {
+                marks.set(p);
+                needs[g]--;
+            }
+        }
+        return true;
     }
 
     private ByteBuf join(int nextChunk) {
@@ -884,14 +1145,15 @@ public final class ReceiverEngine implements TransferEngine {
         return writer.finish(out);
     }
 
-    private ByteBuf status(boolean report, int statusRound, int part, int parts, List<byte[]> naks) {
+    private ByteBuf status(boolean report, int statusRound, int part, int parts, List<byte[]> naks, long now) {
         int length = Status.FIXED_LENGTH;
         for (byte[] n : naks) {
             length += n.length;
         }
         ByteBuf out = writer.begin(PacketType.STATUS, report ? Status.FLAG_ROUND_REPORT : 0, length);
         Status.writeFixed(out, statusRound, dataReceived, highestSequence, missing(),
-                completeBlocks == null ? 0 : completeBlocks.cardinality(), part, parts);
+                completeBlocks == null ? 0 : completeBlocks.cardinality(), part, parts, roundEndClock,
+                roundEndClock == 0 ? 0 : (int) Math.min(0xFFFF_FFFFL, (now - roundEndHeardAt) / 1000));
         for (byte[] n : naks) {
             out.writeBytes(n);
         }
@@ -977,6 +1239,16 @@ public final class ReceiverEngine implements TransferEngine {
 
     public long crcFailures() {
         return crcFailures;
+    }
+
+    /** Parity symbols received (useful or not). */
+    public long parityReceived() {
+        return parityReceived;
+    }
+
+    /** Missing packets rebuilt from parity symbols. */
+    public long packetsRebuilt() {
+        return packetsRebuilt;
     }
 
     public PacketCounters counters() {

@@ -13,11 +13,25 @@ import java.time.Duration;
  * @param startTimeout      give up when no receiver registered within this (null: wait forever)
  * @param receiverTimeout   drop a receiver silent this long
  * @param maxStalledRounds  drop a receiver whose missing count did not shrink over this many rounds
+ * @param fecPercent        parity sent with the first pass, in percent of each group's packets (0: none, repair
+ *                          only; {@link #FEC_AUTO}: twice the worst loss receivers report, at most 25%)
  */
 public record SenderConfig(int payloadSize, long maxBitsPerSecond, int expectedReceivers, Duration idleStart,
-        Duration startTimeout, Duration receiverTimeout, int maxStalledRounds) {
+        Duration startTimeout, Duration receiverTimeout, int maxStalledRounds, int fecPercent) {
+    /** {@link #fecPercent} for "follow the loss receivers report". */
+    public static final int FEC_AUTO = -1;
+    public static final int MAX_FEC_PERCENT = 100;
+
+    public SenderConfig(int payloadSize, long maxBitsPerSecond, int expectedReceivers, Duration idleStart,
+            Duration startTimeout, Duration receiverTimeout, int maxStalledRounds) {
+        this(payloadSize, maxBitsPerSecond, expectedReceivers, idleStart, startTimeout, receiverTimeout, maxStalledRounds, 0);
+    }
 
     public SenderConfig {
+        if (fecPercent < FEC_AUTO || fecPercent > MAX_FEC_PERCENT) {
+            throw new IllegalArgumentException("parity ahead must be auto or 0.." + MAX_FEC_PERCENT + " percent, not "
+                    + fecPercent);
+        }
         if (maxBitsPerSecond <= 0) {
             throw new IllegalArgumentException("rate must be positive");
         }
@@ -37,5 +51,11 @@ public record SenderConfig(int payloadSize, long maxBitsPerSecond, int expectedR
 
     public static SenderConfig defaults(int expectedReceivers) {
         return new SenderConfig(1400, 500_000_000L, expectedReceivers, null, null, Duration.ofSeconds(5), 8);
+    }
+
+    /** The same with parity sent ahead at this share (percent, or {@link #FEC_AUTO}). */
+    public SenderConfig withFec(int percent) {
+        return new SenderConfig(payloadSize, maxBitsPerSecond, expectedReceivers, idleStart, startTimeout, receiverTimeout,
+                maxStalledRounds, percent);
     }
 }

@@ -12,9 +12,12 @@ import dev.imgcast.protocol.wire.Drop;
 import dev.imgcast.protocol.wire.FrameWriter;
 import dev.imgcast.protocol.wire.Header;
 import dev.imgcast.protocol.wire.Join;
+import dev.imgcast.protocol.fec.ParityCode;
 import dev.imgcast.protocol.wire.ManifestChunk;
 import dev.imgcast.protocol.wire.PacketCounters;
 import dev.imgcast.protocol.wire.PacketType;
+import dev.imgcast.protocol.wire.Parity;
+import dev.imgcast.protocol.wire.Plan;
 import dev.imgcast.protocol.wire.ReplayWindow;
 import dev.imgcast.protocol.wire.Result;
 import dev.imgcast.protocol.wire.RoundEnd;
@@ -44,11 +47,16 @@ import java.util.function.Consumer;
  * {@link #onDatagram}, go out through the {@link Outbox} given to {@link #poll}, and time is the
  * caller's {@code System.nanoTime()}.
  *
- * <p>Rounds: round 1 sends every packet of every non-zero block once, in order. At the end of a
- * round the sender asks for round reports (ROUND_END); each live receiver answers with all the
- * packets it still misses. The union of those is the next round: each missing packet is sent once
- * per round however many receivers miss it. When every live receiver misses nothing, the sender
- * asks for verification (VERIFY) and waits for each RESULT.
+ * <p>Rounds: round 1 sends every packet of every non-zero block once, in order (with parity
+ * symbols ahead if asked). At the end of a round the sender asks for round reports (ROUND_END);
+ * a receiver reports, per packet group, how many symbols it still needs. The next round sends
+ * each group as many new parity symbols as its neediest receiver asked for ({@link RepairPlan}):
+ * one parity symbol fills a different hole at every receiver. In a small group every receiver
+ * answers at once; in a large one each waits a random time within a window scaled to the group
+ * round-trip time, and the sender multicasts what it already plans (PLAN), so most receivers have
+ * nothing left to say and the reports per round stay bounded. When nothing is needed, the sender
+ * asks for verification (VERIFY) and waits for each RESULT; a receiver that still misses something
+ * answers VERIFY with a report, and repair resumes.
  *
  * <p>Single-threaded: call every method from the same thread (the socket's event loop).
  *
@@ -85,6 +93,14 @@ public final class SenderEngine implements TransferEngine {
     /** Ethernet header and FCS, IPv4 and UDP headers: what a datagram costs on the wire beyond itself. */
     static final int WIRE_OVERHEAD = 18 + 20 + 8;
     static final int MAX_ROUNDS = 0xFFFF;
+    /** Up to this many live receivers, every one reports at once each round and the sender waits for all. */
+    static final int SMALL_GROUP = 16;
+    static final long INITIAL_GRTT = 5_000_000L;
+    static final long MIN_WINDOW = 2_000_000L;
+    static final long MAX_WINDOW = 1_000_000_000L;
+    /** STATUS per receiver while data flows: at least this often, and spread so the sender gets about 500 a second. */
+    static final long MIN_STATUS_INTERVAL_MS = 100;
+    static final long STATUS_PER_RECEIVER_MS = 2;
     private static final boolean DEBUG = System.getenv("IMG_DEBUG") != null;
 
     private final Manifest manifest;
@@ -104,6 +120,23 @@ public final class SenderEngine implements TransferEngine {
     private final Map<Integer, Receiver> receivers = new LinkedHashMap<>();
     private final RateController rate;
     private ByteBuffer blockBuffer;
+    private PacketGroups groups;
+    private RepairPlan plan;
+    private int queueBlock = -1;
+    private int queueLength;
+    private int queuePos;
+    private byte[] symbol;
+    private final int[] groupCounts = new int[PacketGroups.MAX_GROUPS];
+    private long grtt = INITIAL_GRTT;
+    private long grttSample;
+    private long windowNanos;
+    private long collectDeadline;
+    private long nextPlanAt;
+    private double worstLoss;
+    private RepairFloor floor = RepairFloor.NONE;
+    private long travellingGroups;
+    /** Test hook: corrupts the parity symbol whose running number it accepts (a faulty sender). */
+    java.util.function.LongPredicate corruptParity = n -> false;
 
     private State state = State.WAITING;
     private String startReason;
@@ -121,9 +154,6 @@ public final class SenderEngine implements TransferEngine {
     private boolean aborted;
 
     private int round;
-    private int cursorBlock;
-    private int cursorPacket;
-    private long cursorIndex;
     private PacketBitmap current;
     private PacketBitmap next;
     private long sentInRound;
@@ -134,6 +164,11 @@ public final class SenderEngine implements TransferEngine {
 
     private long dataPackets;
     private long repairPackets;
+    private long parityPackets;
+    private long reportsThisRound;
+    private long reportsTotal;
+    private long reportsMostInRound;
+    private long planDatagrams;
     private long round1PayloadSent;
     private long payloadBytesSent;
     private long badNaks;
@@ -181,7 +216,8 @@ public final class SenderEngine implements TransferEngine {
         }
         counters.count(verdict);
         if (verdict == Verdict.OLD_VERSION && warned.add(from)) {
-            log.accept(from.getAddress().getHostAddress() + " speaks imgcast wire format v1 (an older img): it cannot"
+            log.accept(from.getAddress().getHostAddress() + " speaks imgcast wire format v" + Header.version(in)
+                    + " (an older img): it cannot"
                     + " take part in this transfer; run the same img version on the sender and every receiver");
         }
         if (verdict != Verdict.OK) {
@@ -278,10 +314,17 @@ public final class SenderEngine implements TransferEngine {
         r.highestSequence = Status.highestSequence(in);
         r.statusSeen = true;
         r.completeBlocks = Status.completeBlocks(in);
-        if ((Header.flags(in) & Status.FLAG_ROUND_REPORT) == 0 || Status.round(in) != round
-                || state != State.COLLECTING) {
+        sampleRoundTrip(in, now);
+        if ((Header.flags(in) & Status.FLAG_ROUND_REPORT) == 0 || Status.round(in) != round) {
             return;
         }
+        // A report during VERIFY comes from a receiver that still misses something: repair resumes.
+        boolean resume = state == State.VERIFYING && Status.nakEnd(in) > Status.firstNak(in);
+        if (state != State.COLLECTING && !resume) {
+            return;
+        }
+        reportsThisRound++;
+        reportsTotal++;
         for (int entry = Status.firstNak(in); entry < Status.nakEnd(in); entry = Status.nextNak(in, entry)) {
             mergeNak(in, entry);
         }
@@ -301,6 +344,22 @@ public final class SenderEngine implements TransferEngine {
         if (r.reportParts.cardinality() == parts) {
             r.reportedRound = round;
         }
+        if (resume && !plan.isEmpty()) {
+            log.accept("receiver " + r.label() + " still misses " + r.reportMissing + " packets; repair resumes");
+            nextRound(now);
+        }
+    }
+
+    /** A STATUS echoes the clock of the last ROUND_END its sender heard: one round-trip sample. */
+    private void sampleRoundTrip(ByteBuf in, long now) {
+        int echo = Status.echo(in);
+        if (echo == 0) {
+            return;
+        }
+        long micros = (((int) (now / 1000) - echo) & 0xFFFF_FFFFL) - Status.holdMicros(in);
+        if (micros >= 0 && micros < 10_000_000L) {
+            grttSample = Math.max(grttSample, micros * 1000);
+        }
     }
 
     private void mergeNak(ByteBuf in, int entry) {
@@ -312,6 +371,7 @@ public final class SenderEngine implements TransferEngine {
             return;
         }
         int packets = layout.packetsInBlock(block);
+        int groupCount = groups.groups(block);
         int bitmap = entry + Status.NAK_FIXED_LENGTH;
         for (int i = 0; i < length; i++) {
             int bits = in.getUnsignedByte(bitmap + i);
@@ -321,9 +381,17 @@ public final class SenderEngine implements TransferEngine {
                 int packet = first + i * 8 + bit;
                 if (packet < packets) {
                     next.set(layout.packetIndex(block, packet));
+                    groupCounts[packet % groupCount]++;
                 } else {
                     badNaks++;
                 }
+            }
+        }
+        // Marked packets per group = symbols the receiver needs there (it leaves out what its parity covers).
+        for (int g = 0; g < groupCount; g++) {
+            if (groupCounts[g] > 0) {
+                plan.merge(block, g, groupCounts[g]);
+                groupCounts[g] = 0;
             }
         }
     }
@@ -438,6 +506,12 @@ public final class SenderEngine implements TransferEngine {
         }
         current = new PacketBitmap(layout.packetSlots());
         next = new PacketBitmap(layout.packetSlots());
+        groups = new PacketGroups(layout);
+        plan = new RepairPlan(layout, groups);
+        for (int b = 0; b < layout.blockCount(); b++) {
+            travellingGroups += manifest.isZero(b) ? 0 : groups.groups(b);
+        }
+        symbol = new byte[config.payloadSize()];
         nextLossCheckAt = now + LOSS_INTERVAL;
         beginRound(1, now);
     }
@@ -445,9 +519,9 @@ public final class SenderEngine implements TransferEngine {
     private void beginRound(int number, long now) {
         round = number;
         sentInRound = 0;
-        cursorBlock = 0;
-        cursorPacket = 0;
-        cursorIndex = 0;
+        queueBlock = -1;
+        queueLength = 0;
+        queuePos = 0;
         state = State.SENDING;
         lastRefill = now;
     }
@@ -470,57 +544,80 @@ public final class SenderEngine implements TransferEngine {
                 channelWaits++;
                 return now + 1_000_000L;
             }
-            int block;
-            int packet;
-            if (round == 1) {
-                while (cursorBlock < layout.blockCount() && manifest.isZero(cursorBlock)) {
-                    cursorBlock++;
-                    cursorPacket = 0;
-                }
-                if (cursorBlock >= layout.blockCount()) {
+            if (queuePos >= queueLength) {
+                if (!nextQueue()) {
                     endRound(now);
                     return now;
                 }
-                block = cursorBlock;
-                packet = cursorPacket;
-            } else {
-                long index = current.nextSet(cursorIndex);
-                if (index < 0) {
-                    endRound(now);
-                    return now;
-                }
-                block = (int) (index / layout.packetsPerBlock());
-                packet = (int) (index % layout.packetsPerBlock());
+                continue;
             }
-            int length = layout.packetLength(block, packet);
-            long wire = length + Data.OVERHEAD + WIRE_OVERHEAD;
+            int entry = plan.queued()[queuePos];
+            boolean isParity = (entry & RepairPlan.PARITY) != 0;
+            int group = (entry >>> 8) & 0xFF;
+            int length = isParity ? groups.symbolLength(queueBlock, group) : layout.packetLength(queueBlock, entry);
+            long wire = length + (isParity ? Parity.OVERHEAD : Data.OVERHEAD) + WIRE_OVERHEAD;
             if (tokens < wire) {
                 tokenWaits++;
                 return now + (long) Math.ceil((wire - tokens) * 8e9 / rate.rate());
             }
             tokens -= wire;
-            out.multicast(data(block, packet, length));
+            out.multicast(isParity ? parity(queueBlock, group, entry & 0xFF, length) : data(queueBlock, entry, length));
+            queuePos++;
             sent++;
             sentInRound++;
             payloadBytesSent += length;
-            if (round == 1) {
+            if (isParity) {
+                parityPackets++;
+            }
+            if (round > 1) {
+                repairPackets++;
+            } else if (!isParity) {
                 dataPackets++;
                 round1PayloadSent += length;
-                if (++cursorPacket == layout.packetsInBlock(block)) {
-                    cursorBlock++;
-                    cursorPacket = 0;
-                }
-            } else {
-                repairPackets++;
-                cursorIndex = layout.packetIndex(block, packet) + 1;
             }
         }
         return now;
     }
 
+    /** Deals the next block's symbols for this round; false when the round has no block left. */
+    private boolean nextQueue() {
+        int block = queueBlock + 1;
+        if (round == 1 || floor.active()) {
+            while (block < layout.blockCount() && manifest.isZero(block)) {
+                block++;
+            }
+            if (block >= layout.blockCount()) {
+                return false;
+            }
+        } else {
+            block = plan.nextBlock(block);
+            if (block < 0) {
+                return false;
+            }
+        }
+        queueBlock = block;
+        queuePos = 0;
+        queueLength = plan.queue(block, round == 1, proactiveShare(), current, floor);
+        return true;
+    }
+
+    /** Parity sent with the first pass, as a share of each group's packets. */
+    private double proactiveShare() {
+        return config.fecPercent() == SenderConfig.FEC_AUTO ? Math.min(0.25, 2 * worstLoss) : config.fecPercent() / 100.0;
+    }
+
     private void endRound(long now) {
         state = State.COLLECTING;
         nextRoundEndAt = now;
+        plan.clear(); // what it planned was sent; the reports fill it again
+        reportsThisRound = 0;
+        grttSample = 0;
+        List<Receiver> live = live();
+        boolean small = live.size() <= SMALL_GROUP;
+        windowNanos = small ? 0 : Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, 4 * grtt));
+        floor = small || round != 1 ? RepairFloor.NONE : RepairFloor.of(firstPassLoss(live), live.size(), travellingGroups);
+        collectDeadline = now + windowNanos + 2 * grtt + 1_000_000L;
+        nextPlanAt = now + Math.max(windowNanos / 8, 500_000L);
         for (Receiver r : receivers.values()) {
             // Silence is measured from the moment we ask, not from the last data we sent.
             r.lastHeard = Math.max(r.lastHeard, now - config.receiverTimeout().toNanos() / 2);
@@ -533,16 +630,31 @@ public final class SenderEngine implements TransferEngine {
             return now;
         }
         List<Receiver> live = live();
+        boolean small = live.size() <= SMALL_GROUP;
         boolean allReported = live.stream().allMatch(r -> r.reportedRound == round);
-        if (!allReported) {
+        if (!allReported && (small || now < collectDeadline)) {
             if (now >= nextRoundEndAt) {
-                out.multicast(roundEnd());
-                nextRoundEndAt = now + ROUND_END_INTERVAL;
+                out.multicast(roundEnd(now, live.size()));
+                nextRoundEndAt = now + (small ? ROUND_END_INTERVAL : Math.max(1_000_000L, windowNanos / 4));
             }
-            return nextRoundEndAt;
+            if (small) {
+                return nextRoundEndAt;
+            }
+            if (now >= nextPlanAt) {
+                sendPlan(out);
+                nextPlanAt = now + Math.max(windowNanos / 8, 500_000L);
+            }
+            return Math.min(nextRoundEndAt, Math.min(nextPlanAt, collectDeadline));
         }
-        boolean allComplete = true;
+        if (grttSample > 0) {
+            grtt = Math.max(200_000L, Math.max(grttSample, grtt * 3 / 4));
+        }
+        reportsMostInRound = Math.max(reportsMostInRound, reportsThisRound);
+        boolean allComplete = plan.isEmpty() && !floor.active();
         for (Receiver r : live) {
+            if (r.reportedRound != round) {
+                continue; // nothing to say this round (its needs were covered): it is not stalled
+            }
             if (r.reportMissing > 0 && r.reportMissing >= r.lastMissing) {
                 r.stalledRounds++;
             } else {
@@ -568,13 +680,68 @@ public final class SenderEngine implements TransferEngine {
         } else if (round >= MAX_ROUNDS) {
             finish(now, "gave up after " + round + " rounds");
         } else {
-            PacketBitmap swap = current;
-            current = next;
-            next = swap;
-            next.clearAll();
-            beginRound(round + 1, now);
+            nextRound(now);
         }
         return now;
+    }
+
+    /** The worst share of the first pass's DATA a receiver says it lost (its last STATUS). */
+    private static double firstPassLoss(List<Receiver> live) {
+        double worst = 0;
+        for (Receiver r : live) {
+            long sent = (r.highestSequence & 0xFFFF_FFFFL) + 1;
+            if (r.statusSeen && r.highestSequence != 0) {
+                worst = Math.max(worst, 1 - Math.min(1, (r.received & 0xFFFF_FFFFL) / (double) sent));
+            }
+        }
+        return worst;
+    }
+
+    private void nextRound(long now) {
+        PacketBitmap swap = current;
+        current = next;
+        next = swap;
+        next.clearAll();
+        beginRound(round + 1, now);
+    }
+
+    /** Multicasts what the plan gained since the last PLAN: one entry per block, as many datagrams as needed. */
+    private void sendPlan(Outbox out) {
+        java.util.BitSet changed = plan.takeChanged();
+        int perBlock = groups.groupsPerBlock();
+        List<byte[]> entries = new ArrayList<>();
+        for (int slot = changed.nextSetBit(0); slot >= 0; ) {
+            int block = slot / perBlock;
+            int first = slot % perBlock;
+            int last = first;
+            int nextSlot = changed.nextSetBit(slot + 1);
+            while (nextSlot >= 0 && nextSlot / perBlock == block) {
+                last = nextSlot % perBlock;
+                nextSlot = changed.nextSetBit(nextSlot + 1);
+            }
+            ByteBuffer entry = ByteBuffer.allocate(Plan.ENTRY_FIXED_LENGTH + last - first + 1);
+            entry.putInt(block).put((byte) first).put((byte) (last - first + 1));
+            for (int g = first; g <= last; g++) {
+                entry.put((byte) plan.need(block, g));
+            }
+            entries.add(entry.array());
+            slot = nextSlot;
+        }
+        int maxBody = config.payloadSize();
+        for (int i = 0; i < entries.size(); ) {
+            int length = Plan.FIXED_LENGTH;
+            int end = i;
+            while (end < entries.size() && length + entries.get(end).length <= maxBody) {
+                length += entries.get(end++).length;
+            }
+            ByteBuf frame = writer.begin(PacketType.PLAN, 0, length);
+            Plan.writeFixed(frame, round);
+            for (; i < end; i++) {
+                frame.writeBytes(entries.get(i));
+            }
+            out.multicast(writer.finish(frame));
+            planDatagrams++;
+        }
     }
 
     private long pollVerifying(long now, Outbox out) {
@@ -671,6 +838,7 @@ public final class SenderEngine implements TransferEngine {
             }
         }
         if (worst >= 0) {
+            worstLoss = worst;
             rate.onLoss(worst);
             if (DEBUG) {
                 log.accept(String.format("debug: t %d ms loss %.3f rate %d channel waits %d token waits %d sent %d",
@@ -701,8 +869,14 @@ public final class SenderEngine implements TransferEngine {
         ByteBuf out = writer.begin(PacketType.ANNOUNCE, 0, Announce.LENGTH);
         Announce.writeBody(out, salt, announceState, config.payloadSize(), manifest.blockSize(), manifest.imageSize(),
                 manifest.blockCount(), manifestBytes.length, chunkSize, config.expectedReceivers(), local,
-                manifest.sha256());
+                statusIntervalMillis(), manifest.sha256());
         return writer.finish(out);
+    }
+
+    /** Each receiver's STATUS interval: spread as the group grows, so the sender reads about 500 a second. */
+    private int statusIntervalMillis() {
+        long ms = Math.max(MIN_STATUS_INTERVAL_MS, receivers.size() * STATUS_PER_RECEIVER_MS);
+        return (int) Math.min(ms, Math.max(MIN_STATUS_INTERVAL_MS, config.receiverTimeout().toMillis() / 4));
     }
 
     private ByteBuf manifestChunk(int chunk, byte[] challenge) {
@@ -719,7 +893,7 @@ public final class SenderEngine implements TransferEngine {
         return writer.finish(out);
     }
 
-    private ByteBuf data(int block, int packet, int length) {
+    private void loadBlock(int block) {
         if (cachedBlock != block) {
             try {
                 blockBuffer = blocks.stored(block);
@@ -728,6 +902,10 @@ public final class SenderEngine implements TransferEngine {
             }
             cachedBlock = block;
         }
+    }
+
+    private ByteBuf data(int block, int packet, int length) {
+        loadBlock(block);
         ByteBuf out = writer.begin(PacketType.DATA, 0, Data.FIXED_LENGTH + length);
         Data.writeFixed(out, block, packet, round);
         int from = packet * config.payloadSize();
@@ -735,9 +913,29 @@ public final class SenderEngine implements TransferEngine {
         return writer.finish(out);
     }
 
-    private ByteBuf roundEnd() {
+    private ByteBuf roundEnd(long now, int live) {
         ByteBuf out = writer.begin(PacketType.ROUND_END, 0, RoundEnd.LENGTH);
-        RoundEnd.writeBody(out, round, (int) Math.min(Integer.MAX_VALUE, sentInRound));
+        RoundEnd.writeBody(out, round, (int) Math.min(Integer.MAX_VALUE, sentInRound), (int) (now / 1000),
+                (int) (windowNanos / 1000), live, (int) floor.lossPpm(), (int) floor.tolerancePpb());
+        return writer.finish(out);
+    }
+
+    /** Parity symbol {@code index} of a group: the sum over its sources of coefficient × packet, in GF(256). */
+    private ByteBuf parity(int block, int group, int index, int length) {
+        loadBlock(block);
+        int sources = groups.sources(block, group);
+        java.util.Arrays.fill(symbol, 0, length, (byte) 0);
+        for (int j = 0; j < sources; j++) {
+            int packet = groups.packet(block, group, j);
+            ParityCode.mulAdd(ParityCode.coefficient(sources, index, j), blockBuffer, packet * config.payloadSize(), symbol,
+                    0, layout.packetLength(block, packet));
+        }
+        if (corruptParity.test(parityPackets)) {
+            symbol[0] ^= 0x5A;
+        }
+        ByteBuf out = writer.begin(PacketType.PARITY, 0, Parity.FIXED_LENGTH + length);
+        Parity.writeFixed(out, block, group, index, round);
+        out.writeBytes(symbol, 0, length);
         return writer.finish(out);
     }
 
@@ -791,6 +989,29 @@ public final class SenderEngine implements TransferEngine {
 
     public long repairPackets() {
         return repairPackets;
+    }
+
+    /** Parity symbols sent, ahead with the first pass and in repair rounds ({@link #repairPackets} counts the latter too). */
+    public long parityPackets() {
+        return parityPackets;
+    }
+
+    /** Round reports (STATUS datagrams answering ROUND_END) read, in all and in the busiest round. */
+    public long roundReports() {
+        return reportsTotal;
+    }
+
+    public long mostRoundReportsInARound() {
+        return Math.max(reportsMostInRound, reportsThisRound);
+    }
+
+    public long planDatagrams() {
+        return planDatagrams;
+    }
+
+    /** The group round-trip time the sender measured (its initial guess until a receiver answered a ROUND_END). */
+    public long groupRoundTripNanos() {
+        return grtt;
     }
 
     /** Block bytes (their stored forms) multicast so far, first pass and repairs (headers not counted). */

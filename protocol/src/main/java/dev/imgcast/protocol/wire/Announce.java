@@ -18,7 +18,7 @@ import java.net.InetSocketAddress;
  * 32 block count u32
  * 36 manifest length u32 (bytes)
  * 40 manifest chunk size u16 | 42 expected receivers u16 (0 = not fixed)
- * 44 sender IPv4 address (4) | 48 sender port u16 | 50 reserved u16
+ * 44 sender IPv4 address (4) | 48 sender port u16 | 50 status interval ms u16 (0 = 100)
  * 52 image SHA-256 (32 bytes)
  * 84
  * </pre>
@@ -35,6 +35,7 @@ public final class Announce {
     public static final int CHUNK_SIZE_OFFSET = 40;
     public static final int EXPECTED_RECEIVERS_OFFSET = 42;
     public static final int SENDER_OFFSET = 44;
+    public static final int STATUS_INTERVAL_OFFSET = 50;
     public static final int SHA256_OFFSET = 52;
     public static final int LENGTH = 84;
 
@@ -47,7 +48,7 @@ public final class Announce {
 
     public static void writeBody(ByteBuf out, byte[] salt, int state, int payloadSize, int blockSize, long imageSize,
             int blockCount, int manifestLength, int chunkSize, int expectedReceivers, InetSocketAddress sender,
-            byte[] sha256) {
+            int statusIntervalMillis, byte[] sha256) {
         out.writeBytes(salt, 0, CLEAR_PREFIX);
         out.writeByte(state);
         out.writeByte(0);
@@ -59,7 +60,7 @@ public final class Announce {
         out.writeShort(chunkSize);
         out.writeShort(expectedReceivers);
         Endpoint.write(out, sender);
-        out.writeShort(0);
+        out.writeShort(Math.min(0xFFFF, statusIntervalMillis));
         out.writeBytes(sha256, 0, 32);
     }
 
@@ -96,6 +97,12 @@ public final class Announce {
 
     public static int chunkSize(ByteBuf in) {
         return in.getUnsignedShort(Header.body(in) + CHUNK_SIZE_OFFSET);
+    }
+
+    /** How often a receiver sends STATUS while data flows: the sender spreads them as the group grows. */
+    public static int statusIntervalMillis(ByteBuf in) {
+        int ms = in.getUnsignedShort(Header.body(in) + STATUS_INTERVAL_OFFSET);
+        return ms == 0 ? 100 : ms;
     }
 
     public static int expectedReceivers(ByteBuf in) {

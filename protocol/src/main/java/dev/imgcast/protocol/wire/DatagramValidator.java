@@ -3,7 +3,7 @@ package dev.imgcast.protocol.wire;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Decides whether a received datagram is a well-formed, authentic v2 packet, in two steps: its
+ * Decides whether a received datagram is a well-formed, authentic v3 packet, in two steps: its
  * layout ({@link #frame}), then its tag under the key its header points to ({@link #open}), which
  * also decrypts the body in place. Never throws for any input: every field is read at a checked
  * absolute index.
@@ -16,7 +16,8 @@ public final class DatagramValidator {
     public static Verdict frame(ByteBuf in) {
         int length = in.readableBytes();
         if (length >= Header.VERSION_OFFSET + 1 && in.getInt(in.readerIndex()) == Header.MAGIC
-                && in.getByte(in.readerIndex() + Header.VERSION_OFFSET) == 1) {
+                && in.getByte(in.readerIndex() + Header.VERSION_OFFSET) >= 1
+                && in.getByte(in.readerIndex() + Header.VERSION_OFFSET) < Header.VERSION) {
             return Verdict.OLD_VERSION;
         }
         if (length < Header.LENGTH + Header.TAG_LENGTH) {
@@ -63,6 +64,8 @@ public final class DatagramValidator {
             case RESULT -> Result.tailValid(in, bodyLength);
             case DROP -> Drop.tailValid(in, bodyLength);
             case DATA -> bodyLength > Data.FIXED_LENGTH;
+            case PARITY -> bodyLength > Parity.FIXED_LENGTH;
+            case PLAN -> Plan.tailValid(in);
             default -> true;
         };
         return tailValid ? Verdict.OK : Verdict.BAD_LENGTH;

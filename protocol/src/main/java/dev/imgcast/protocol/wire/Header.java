@@ -3,7 +3,7 @@ package dev.imgcast.protocol.wire;
 import io.netty.buffer.ByteBuf;
 
 /**
- * The common header of every imgcast datagram (wire format v2). All integers big-endian.
+ * The common header of every imgcast datagram (wire format v3). All integers big-endian.
  *
  * <pre>
  *  0                   1                   2                   3
@@ -11,7 +11,7 @@ import io.netty.buffer.ByteBuf;
  * +---------------------------------------------------------------+
  * |                     magic 0x494D4743 "IMGC"                   |  0
  * +---------------+---------------+-------------------------------+
- * |   version 2   |     type      |            flags              |  4
+ * |   version 3   |     type      |            flags              |  4
  * +---------------+---------------+-------------------------------+
  * |                          transfer id                          |  8
  * +---------------------------------------------------------------+
@@ -36,7 +36,7 @@ import io.netty.buffer.ByteBuf;
  */
 public final class Header {
     public static final int MAGIC = 0x494D4743;
-    public static final byte VERSION = 2;
+    public static final byte VERSION = 3;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 4;

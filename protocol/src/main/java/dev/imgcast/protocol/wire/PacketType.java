@@ -1,9 +1,9 @@
 package dev.imgcast.protocol.wire;
 
 /**
- * The packet types of wire format v2 and the fixed part of each body. A body may be longer than
+ * The packet types of wire format v3 and the fixed part of each body. A body may be longer than
  * its fixed part only for the types that carry a variable tail (manifest, data, join, status,
- * result, drop); a shorter one is malformed.
+ * result, drop, parity, plan); a shorter one is malformed.
  */
 public enum PacketType {
     /** sender → group: "a transfer is here", its state and its parameters. */
@@ -25,7 +25,11 @@ public enum PacketType {
     /** receiver → sender: the verified result (or the failure) of a receiver. */
     RESULT(9, Result.FIXED_LENGTH, true, 0),
     /** sender → one receiver or the group: you are dropped / the transfer is over, with a reason. */
-    DROP(10, Drop.FIXED_LENGTH, true, 0);
+    DROP(10, Drop.FIXED_LENGTH, true, 0),
+    /** sender → group: one parity symbol of one packet group of one block (repair, or sent ahead). */
+    PARITY(11, Parity.FIXED_LENGTH, true, 0),
+    /** sender → group: repair already planned for the next round, so receivers need not ask again. */
+    PLAN(12, Plan.FIXED_LENGTH, true, 0);
 
     private final int code;
     private final int fixedBodyLength;

@@ -12,10 +12,14 @@ import io.netty.buffer.ByteBuf;
  * 12 packets still missing u32 (whole image; 0 = holds everything)
  * 16 blocks complete u32
  * 20 report part u16 | 22 report parts u16   (a round report may span several datagrams)
- * 24 NAK entries, each:
+ * 24 echo u32: the sender clock of the last ROUND_END heard (0: none yet)
+ * 28 hold µs u32: time between hearing that ROUND_END and sending this
+ * 32 NAK entries, each:
  *      block u32 | first packet u16 | bitmap length u16 (bytes) | bitmap (bit i = packet first+i missing)
  * </pre>
- * Header flag {@link #FLAG_ROUND_REPORT}: this is (part of) the answer to a ROUND_END.
+ * Header flag {@link #FLAG_ROUND_REPORT}: this is (part of) the answer to a ROUND_END. With
+ * parity repair a NAK bitmap marks, per packet group, as many missing packets as the receiver
+ * still needs repair symbols for (missing packets less the parity symbols it holds).
  */
 public final class Status {
     public static final int ROUND_OFFSET = 0;
@@ -25,7 +29,9 @@ public final class Status {
     public static final int COMPLETE_BLOCKS_OFFSET = 16;
     public static final int PART_OFFSET = 20;
     public static final int PARTS_OFFSET = 22;
-    public static final int FIXED_LENGTH = 24;
+    public static final int ECHO_OFFSET = 24;
+    public static final int HOLD_OFFSET = 28;
+    public static final int FIXED_LENGTH = 32;
 
     public static final int NAK_BLOCK_OFFSET = 0;
     public static final int NAK_FIRST_PACKET_OFFSET = 4;
@@ -38,7 +44,7 @@ public final class Status {
     }
 
     public static void writeFixed(ByteBuf out, int round, int received, int highestSequence, long missing,
-            int completeBlocks, int part, int parts) {
+            int completeBlocks, int part, int parts, int echo, int holdMicros) {
         out.writeInt(round);
         out.writeInt(received);
         out.writeInt(highestSequence);
@@ -46,6 +52,16 @@ public final class Status {
         out.writeInt(completeBlocks);
         out.writeShort(part);
         out.writeShort(parts);
+        out.writeInt(echo);
+        out.writeInt(holdMicros);
+    }
+
+    public static int echo(ByteBuf in) {
+        return in.getInt(Header.body(in) + ECHO_OFFSET);
+    }
+
+    public static long holdMicros(ByteBuf in) {
+        return in.getUnsignedInt(Header.body(in) + HOLD_OFFSET);
     }
 
     public static int round(ByteBuf in) {

@@ -33,7 +33,8 @@ class WireFormatTest {
 
     private ByteBuf announce() {
         ByteBuf b = writer.begin(PacketType.ANNOUNCE, 0, Announce.LENGTH);
-        Announce.writeBody(b, SALT, Announce.STATE_WAITING, 1400, 1 << 20, 5_000_000_000L, 4769, 19_190, 1400, 3, HOST, SHA);
+        Announce.writeBody(b, SALT, Announce.STATE_WAITING, 1400, 1 << 20, 5_000_000_000L, 4769, 19_190, 1400, 3, HOST, 250,
+                SHA);
         return writer.finish(b);
     }
 
@@ -48,9 +49,17 @@ class WireFormatTest {
 
     private ByteBuf status() {
         ByteBuf b = writer.begin(PacketType.STATUS, Status.FLAG_ROUND_REPORT, Status.FIXED_LENGTH + 8 + 2);
-        Status.writeFixed(b, 2, 1000, 1200, 55, 9, 0, 1);
+        Status.writeFixed(b, 2, 1000, 1200, 55, 9, 0, 1, 123_456, 789);
         b.writeInt(5).writeShort(16).writeShort(2).writeByte(0b101).writeByte(0x80);
         return writer.finish(b);
+    }
+
+    ByteBuf parity() {
+        return RepairFramesTest.parity(writer);
+    }
+
+    ByteBuf plan() {
+        return RepairFramesTest.plan(writer);
     }
 
     private ByteBuf join() {
@@ -90,10 +99,11 @@ class WireFormatTest {
         return List.of(announce(), manifest(), join(),
                 fixed(PacketType.ACCEPT, b -> { Accept.writeBody(b, Accept.ACCEPTED, 4, CHALLENGE); return b; }, Accept.LENGTH),
                 data(),
-                fixed(PacketType.ROUND_END, b -> { RoundEnd.writeBody(b, 3, 900); return b; }, RoundEnd.LENGTH),
+                fixed(PacketType.ROUND_END, b -> { RoundEnd.writeBody(b, 3, 900, -5, 8000, 70000, 0, 0); return b; },
+                        RoundEnd.LENGTH),
                 status(),
                 fixed(PacketType.VERIFY, b -> { Verify.writeBody(b, 4); return b; }, Verify.LENGTH),
-                result(), drop());
+                result(), drop(), parity(), plan());
     }
 
     @Test
@@ -110,6 +120,7 @@ class WireFormatTest {
         assertEquals(4769, Announce.blockCount(a));
         assertEquals(19_190, Announce.manifestLength(a));
         assertEquals(1400, Announce.chunkSize(a));
+        assertEquals(250, Announce.statusIntervalMillis(a));
         assertEquals(3, Announce.expectedReceivers(a));
         assertArrayEquals(SHA, Announce.sha256(a));
         assertArrayEquals(SALT, Announce.salt(a));
@@ -141,6 +152,9 @@ class WireFormatTest {
         assertEquals(16, Status.nakFirstPacket(s, entry));
         assertEquals(2, Status.nakBitmapLength(s, entry));
         assertEquals(Status.nakEnd(s), Status.nextNak(s, entry));
+        assertEquals(123_456, Status.echo(s));
+        assertEquals(789, Status.holdMicros(s));
+
 
         ByteBuf j = join();
         assertEquals(Verdict.OK, DatagramValidator.check(j, auth));
@@ -223,11 +237,13 @@ class WireFormatTest {
         magic.setInt(0, 0x12345678);
         assertEquals(Verdict.BAD_MAGIC, DatagramValidator.check(magic, auth));
         ByteBuf version = Unpooled.copiedBuffer(data());
-        version.setByte(Header.VERSION_OFFSET, 3);
+        version.setByte(Header.VERSION_OFFSET, 4);
         assertEquals(Verdict.BAD_VERSION, DatagramValidator.check(version, auth));
-        ByteBuf old = Unpooled.copiedBuffer(data());
-        old.setByte(Header.VERSION_OFFSET, 1);
-        assertEquals(Verdict.OLD_VERSION, DatagramValidator.check(old, auth));
+        for (int older = 1; older < Header.VERSION; older++) {
+            ByteBuf old = Unpooled.copiedBuffer(data());
+            old.setByte(Header.VERSION_OFFSET, older);
+            assertEquals(Verdict.OLD_VERSION, DatagramValidator.check(old, auth), "version " + older);
+        }
         ByteBuf type = Unpooled.copiedBuffer(data());
         type.setByte(Header.TYPE_OFFSET, 99);
         assertEquals(Verdict.UNKNOWN_TYPE, DatagramValidator.check(type, auth));
@@ -239,7 +255,7 @@ class WireFormatTest {
     @Test
     void aSignedStatusWhoseNakEntriesOverrunTheBodyIsMalformed() {
         ByteBuf b = writer.begin(PacketType.STATUS, 0, Status.FIXED_LENGTH + 8);
-        Status.writeFixed(b, 1, 0, 0, 0, 0, 0, 1);
+        Status.writeFixed(b, 1, 0, 0, 0, 0, 0, 1, 0, 0);
         b.writeInt(1).writeShort(0).writeShort(500); // claims 500 bitmap bytes, has none
         assertEquals(Verdict.BAD_LENGTH, DatagramValidator.check(writer.finish(b), auth));
     }
