@@ -152,6 +152,7 @@ final class ImageSend {
             out.printf(Locale.ROOT, "packets:   %d data, %d repairs (%.2f%%) in %d round(s); rate lowered %d time(s)%n",
                     result.dataPackets(), result.repairPackets(), repairShare, result.rounds(),
                     result.rateDecreases());
+            out.println("repair:    " + result.repair());
             out.println("socket:    " + result.sendPath());
         }
         out.println("rejected:  " + (result.rejections().isEmpty() && result.badNaks() == 0 ? "none"

@@ -61,6 +61,12 @@ public final class SendCommand implements Callable<Integer> {
                     + " -7..19; a block that does not shrink travels raw (default: ${DEFAULT-VALUE}).")
     String compress;
 
+    @Option(names = "--fec", paramLabel = "off|auto|PERCENT", defaultValue = "off",
+            description = "Parity sent with the first pass, as a share of the packets: off (parity only repairs what"
+                    + " receivers report lost), auto (twice the worst loss receivers report, at most 25%%), or a"
+                    + " percentage; for lossy networks and receivers that cannot report (default: ${DEFAULT-VALUE}).")
+    String fec;
+
     @Override
     public Integer call() throws Exception {
         NetworkSettings settings = network.settings();
@@ -84,7 +90,7 @@ public final class SendCommand implements Callable<Integer> {
             }
             send = new SendSettings(payload, Sizes.parseBitRate(rate), (int) block, receivers, seconds(waitSeconds),
                     timeout == 0 ? null : seconds(timeout), seconds(receiverTimeout), maxStalledRounds,
-                    SendSettings.parseCompression(compress));
+                    SendSettings.parseCompression(compress), SendSettings.parseFec(fec));
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw Img.Problem.usage(e.getMessage());
         }

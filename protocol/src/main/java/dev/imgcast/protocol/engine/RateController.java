@@ -7,6 +7,14 @@ package dev.imgcast.protocol.engine;
  * receiver or link that cannot keep up): the rate drops multiplicatively, then climbs back
  * additively while loss stays at the floor. Never above the configured maximum. A transfer
  * starts at an eighth of the maximum and doubles each interval until loss or the maximum.
+ *
+ * <p>Bursts of loss on a noisy link rise above the floor too, and slowing down does not help
+ * them. So, when it knows what the worst receiver took in ({@link #onInterval}), the controller
+ * checks each cut: congestion means the receiver was already taking in all it could, so after the
+ * cut it takes in about as much as before; a burst on a link means it took in a fixed share of what
+ * was sent, so after the cut it takes in less, in step with the rate. A cut of the second kind is
+ * undone and the loss that caused it becomes part of the floor (fading over some seconds), so
+ * bursts that parity repairs do not drag the rate down, and loss that the rate causes still does.
  */
 public final class RateController {
     static final int WINDOW = 32;
@@ -14,6 +22,11 @@ public final class RateController {
     static final double INCREASE_SHARE = 0.10;
     static final double CONGESTION_MARGIN = 0.02;
     static final int SLOW_START_DIVISOR = 8;
+    /** Intervals watched after a cut before judging it. */
+    static final int CHECK_INTERVALS = 3;
+    /** A cut after which the receiver takes in less than this share of what it took before was no use. */
+    static final double DELIVERY_FELL = 0.92;
+    static final double NOISE_FADE = 0.99;
 
     private final long maxBitsPerSecond;
     private final long minBitsPerSecond;
@@ -22,6 +35,13 @@ public final class RateController {
     private long current;
     private long decreases;
     private boolean slowStart = true;
+    private double noise;
+    private int checking;
+    private long rateBeforeCut;
+    private double lossAtCut;
+    private double deliveredBeforeCut;
+    private double deliveredAfterCut;
+    private long undone;
 
     public RateController(long maxBitsPerSecond) {
         if (maxBitsPerSecond <= 0) {
@@ -43,12 +63,41 @@ public final class RateController {
         return decreases;
     }
 
-    /** One measurement interval's worst receiver loss, 0..1. */
+    /** Cuts found to be no use (loss the rate did not cause) and undone. */
+    public long undone() {
+        return undone;
+    }
+
+    /** One measurement interval's worst receiver loss, 0..1, without knowing what it took in: every cut stands. */
     public void onLoss(double loss) {
-        double floor = floor();
+        onInterval(loss, Double.NaN);
+    }
+
+    /**
+     * One measurement interval: the worst receiver's loss (0..1) and what it took in (packets per
+     * second; NaN if not known).
+     */
+    public void onInterval(double loss, double delivered) {
+        if (checking > 0) {
+            recentLoss[samples++ % WINDOW] = loss;
+            deliveredAfterCut += delivered;
+            if (--checking == 0) {
+                judgeCut();
+            }
+            return;
+        }
+        noise *= NOISE_FADE;
+        double floor = Math.max(floor(), noise);
         recentLoss[samples++ % WINDOW] = loss;
         boolean congested = !Double.isNaN(floor) && loss > floor + CONGESTION_MARGIN && loss > 2 * floor;
         if (congested) {
+            if (!Double.isNaN(delivered) && delivered > 0) {
+                checking = CHECK_INTERVALS;
+                rateBeforeCut = current;
+                lossAtCut = loss;
+                deliveredBeforeCut = delivered;
+                deliveredAfterCut = 0;
+            }
             current = Math.max(minBitsPerSecond, (long) (current * DECREASE));
             decreases++;
             slowStart = false;
@@ -58,6 +107,21 @@ public final class RateController {
         } else {
             current = Math.min(maxBitsPerSecond, current + (long) (maxBitsPerSecond * INCREASE_SHARE));
         }
+    }
+
+    private void judgeCut() {
+        double after = deliveredAfterCut / CHECK_INTERVALS;
+        if (!Double.isNaN(after) && after < deliveredBeforeCut * DELIVERY_FELL) {
+            // It took in less once we sent less: the loss was the link's, not ours. Undo the cut.
+            current = Math.max(current, rateBeforeCut);
+            noise = Math.max(noise, lossAtCut);
+            undone++;
+        }
+    }
+
+    /** The loss taken as the link's own, not caused by the rate (fades unless seen again). */
+    double noise() {
+        return noise;
     }
 
     /** The lowest loss of the recent intervals, NaN before the first. */

@@ -820,6 +820,7 @@ public final class SenderEngine implements TransferEngine {
         }
         nextLossCheckAt = now + LOSS_INTERVAL;
         double worst = -1;
+        double delivered = Double.NaN;
         for (Receiver r : live()) {
             if (!r.statusSeen) {
                 continue;
@@ -833,13 +834,17 @@ public final class SenderEngine implements TransferEngine {
             }
             r.lossSequenceMark = r.highestSequence;
             r.lossReceivedMark = r.received;
-            if (expected < 0x8000_0000L) {
-                worst = Math.max(worst, Math.max(0, 1 - (double) got / expected));
+            long since = r.lossMarkAt == 0 ? 0 : now - r.lossMarkAt;
+            r.lossMarkAt = now;
+            double loss = Math.max(0, 1 - (double) got / expected);
+            if (expected < 0x8000_0000L && loss > worst) {
+                worst = loss;
+                delivered = since > 0 ? got * 1e9 / since : Double.NaN;
             }
         }
         if (worst >= 0) {
             worstLoss = worst;
-            rate.onLoss(worst);
+            rate.onInterval(worst, delivered);
             if (DEBUG) {
                 log.accept(String.format("debug: t %d ms loss %.3f rate %d channel waits %d token waits %d sent %d",
                         (now - startedAt) / 1_000_000L, worst,
@@ -983,6 +988,11 @@ public final class SenderEngine implements TransferEngine {
         return rate.decreases();
     }
 
+    /** Rate cuts undone because the loss behind them was the link's, not caused by the rate. */
+    public long rateCutsUndone() {
+        return rate.undone();
+    }
+
     public long dataPackets() {
         return dataPackets;
     }
@@ -1068,6 +1078,7 @@ public final class SenderEngine implements TransferEngine {
         int highestSequence;
         int lossReceivedMark;
         int lossSequenceMark;
+        long lossMarkAt;
         int completeBlocks;
         int reportRound = -1;
         int reportPartsExpected;

@@ -24,10 +24,11 @@ import java.util.Map;
  * @param badNaks       repair requests that made no sense
  * @param error         why the run itself failed (sockets, reading the image), else null
  * @param sendPath      how the datagrams left the socket (UDP GSO or one by one), for reports
+ * @param repair        how repair went (parity symbols, round reports, group round-trip time), for reports
  */
 public record SendResult(String startReason, String endReason, List<ReceiverResult> receivers, String sha256,
         long transferNanos, long dataPackets, long repairPackets, int rounds, long rateDecreases,
-        Map<Verdict, Long> rejections, long badNaks, Throwable error, String sendPath) {
+        Map<Verdict, Long> rejections, long badNaks, Throwable error, String sendPath, String repair) {
 
     public SendResult {
         receivers = List.copyOf(receivers);

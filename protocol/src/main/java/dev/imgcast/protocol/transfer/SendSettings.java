@@ -17,16 +17,25 @@ import java.time.Duration;
  * @param receiverTimeout   drop a receiver silent this long
  * @param maxStalledRounds  drop a receiver that made no progress over this many rounds
  * @param compressLevel     zstd level of a manifest built for this transfer (0: every block raw)
+ * @param fecPercent        parity symbols sent with the first pass, percent of each group's packets (0: repair only;
+ *                          {@link SenderConfig#FEC_AUTO}: follow the loss receivers report)
  */
 public record SendSettings(int payloadSize, long maxBitsPerSecond, int blockSize, int expectedReceivers,
-        Duration idleStart, Duration startTimeout, Duration receiverTimeout, int maxStalledRounds, int compressLevel) {
+        Duration idleStart, Duration startTimeout, Duration receiverTimeout, int maxStalledRounds, int compressLevel,
+        int fecPercent) {
     static final Duration MAX_IDLE_START = Duration.ofDays(1);
 
     /** Compressed at {@link TransferDefaults#COMPRESS_LEVEL}. */
     public SendSettings(int payloadSize, long maxBitsPerSecond, int blockSize, int expectedReceivers,
             Duration idleStart, Duration startTimeout, Duration receiverTimeout, int maxStalledRounds) {
         this(payloadSize, maxBitsPerSecond, blockSize, expectedReceivers, idleStart, startTimeout, receiverTimeout,
-                maxStalledRounds, TransferDefaults.COMPRESS_LEVEL);
+                maxStalledRounds, TransferDefaults.COMPRESS_LEVEL, 0);
+    }
+
+    public SendSettings(int payloadSize, long maxBitsPerSecond, int blockSize, int expectedReceivers,
+            Duration idleStart, Duration startTimeout, Duration receiverTimeout, int maxStalledRounds, int compressLevel) {
+        this(payloadSize, maxBitsPerSecond, blockSize, expectedReceivers, idleStart, startTimeout, receiverTimeout,
+                maxStalledRounds, compressLevel, 0);
     }
 
     public SendSettings {
@@ -79,13 +88,44 @@ public record SendSettings(int payloadSize, long maxBitsPerSecond, int blockSize
     /** The same settings with another idle start and start timeout (e.g. from a service's configuration). */
     public SendSettings withStart(Duration idle, Duration timeout) {
         return new SendSettings(payloadSize, maxBitsPerSecond, blockSize, expectedReceivers, idle, timeout,
-                receiverTimeout, maxStalledRounds, compressLevel);
+                receiverTimeout, maxStalledRounds, compressLevel, fecPercent);
+    }
+
+    /** The same settings with parity sent ahead (percent, or {@link SenderConfig#FEC_AUTO}). */
+    public SendSettings withFec(int percent) {
+        return new SendSettings(payloadSize, maxBitsPerSecond, blockSize, expectedReceivers, idleStart, startTimeout,
+                receiverTimeout, maxStalledRounds, compressLevel, percent);
+    }
+
+    /**
+     * A {@code --fec} value: {@code off} (parity only to repair), {@code auto} (parity ahead at twice the
+     * worst loss receivers report, at most 25%), or a percentage 1..100; an IllegalArgumentException
+     * says what is wrong.
+     */
+    public static int parseFec(String value) {
+        if (value == null || value.equalsIgnoreCase("off")) {
+            return 0;
+        }
+        if (value.equalsIgnoreCase("auto")) {
+            return SenderConfig.FEC_AUTO;
+        }
+        String number = value.trim().endsWith("%") ? value.trim().substring(0, value.trim().length() - 1) : value.trim();
+        try {
+            int percent = Integer.parseInt(number);
+            if (percent >= 0 && percent <= SenderConfig.MAX_FEC_PERCENT) {
+                return percent;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("--fec is off, auto or a percentage 0.." + SenderConfig.MAX_FEC_PERCENT
+                + ", not " + value);
     }
 
     /** The same settings with another zstd level (0: no compression). */
     public SendSettings withCompression(int level) {
         return new SendSettings(payloadSize, maxBitsPerSecond, blockSize, expectedReceivers, idleStart, startTimeout,
-                receiverTimeout, maxStalledRounds, level);
+                receiverTimeout, maxStalledRounds, level, fecPercent);
     }
 
     /**
@@ -116,6 +156,6 @@ public record SendSettings(int payloadSize, long maxBitsPerSecond, int blockSize
     /** The engine's configuration. */
     public SenderConfig config() {
         return new SenderConfig(payloadSize, maxBitsPerSecond, expectedReceivers, idleStart, startTimeout,
-                receiverTimeout, maxStalledRounds);
+                receiverTimeout, maxStalledRounds, fecPercent);
     }
 }

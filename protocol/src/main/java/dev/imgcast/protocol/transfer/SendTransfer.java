@@ -96,7 +96,10 @@ public final class SendTransfer {
         }
         return new SendResult(engine.startReason(), engine.endReason(), engine.results(), manifest.sha256Hex(),
                 engine.transferNanos(), engine.dataPackets(), engine.repairPackets(), engine.round(),
-                engine.rateDecreases(), engine.counters().rejections(), engine.badNaks(), error, path.describe());
+                engine.rateDecreases(), engine.counters().rejections(), engine.badNaks(), error, path.describe(),
+                String.format(java.util.Locale.ROOT, "%d parity symbols; %d round reports, at most %d in a round; group"
+                        + " round-trip %.1f ms", engine.parityPackets(), engine.roundReports(),
+                        engine.mostRoundReportsInARound(), engine.groupRoundTripNanos() / 1e6));
     }
 
     /** Ends the transfer: the receivers are told, {@link #run} returns soon. From any thread. */

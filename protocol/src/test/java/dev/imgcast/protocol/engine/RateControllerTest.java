@@ -59,4 +59,37 @@ class RateControllerTest {
         }
         assertTrue(rate.rate() >= 10_000);
     }
+
+    @Test
+    void burstsOnALinkAreNotCongestionWhenWhatGetsThroughFollowsTheRate() {
+        RateController rate = new RateController(1_000_000);
+        Random random = new Random(2);
+        long sum = 0;
+        for (int i = 0; i < 300; i++) {
+            // 5% on average in bursts: some intervals lose nothing, some 15%; whatever the rate
+            double loss = random.nextDouble() < 0.3 ? 0.15 * random.nextDouble() + 0.05 : random.nextDouble() * 0.02;
+            rate.onInterval(loss, rate.rate() * (1 - loss));
+            sum += i >= 100 ? rate.rate() : 0;
+        }
+        assertTrue(rate.undone() > 0, "no cut was undone");
+        assertTrue(sum / 200 >= 900_000, "average rate " + sum / 200 + " after the first 100 intervals");
+    }
+
+    @Test
+    void lossTheRateCausesStillBringsItDown() {
+        RateController rate = new RateController(1_000_000);
+        Random random = new Random(3);
+        long capacity = 400_000;
+        long sum = 0;
+        for (int i = 0; i < 300; i++) {
+            // a receiver that takes in at most 400k, with a little noise of its own
+            double noise = random.nextDouble() * 0.01;
+            double over = Math.max(0, 1 - (double) capacity / rate.rate());
+            double loss = 1 - (1 - over) * (1 - noise);
+            rate.onInterval(loss, rate.rate() * (1 - loss));
+            sum += i >= 100 ? rate.rate() : 0;
+        }
+        long average = sum / 200;
+        assertTrue(average < 520_000 && average > 250_000, "average rate " + average + " for a capacity of 400k");
+    }
 }

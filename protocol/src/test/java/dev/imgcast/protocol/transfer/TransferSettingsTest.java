@@ -105,6 +105,18 @@ class TransferSettingsTest {
     }
 
     @Test
+    void parityAheadIsOffAutoOrAPercentage() {
+        assertEquals(0, SendSettings.parseFec("off"));
+        assertEquals(dev.imgcast.protocol.engine.SenderConfig.FEC_AUTO, SendSettings.parseFec("AUTO"));
+        assertEquals(10, SendSettings.parseFec("10"));
+        assertEquals(25, SendSettings.parseFec("25%"));
+        assertEquals(10, SendSettings.of(1, null, null).withFec(10).config().fecPercent());
+        assertContains(refusal(() -> SendSettings.parseFec("101")), "--fec is off, auto or a percentage 0..100, not 101");
+        assertContains(refusal(() -> SendSettings.parseFec("lots")), "not lots");
+        assertContains(refusal(() -> SendSettings.of(1, null, null).withFec(-5)), "parity ahead must be auto or 0..100");
+    }
+
+    @Test
     void aSessionsSenderStartsWhenAllJoinedOrAfterTheJoinWait() {
         SendSettings s = SendSettings.forSession(4, 200_000_000L, 1400);
         assertEquals(4, s.expectedReceivers());

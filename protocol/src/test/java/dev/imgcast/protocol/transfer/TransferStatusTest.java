@@ -34,7 +34,7 @@ class TransferStatusTest {
     }
 
     private static SendResult send(String startReason, List<ReceiverResult> receivers, Throwable error) {
-        return new SendResult(startReason, "end", receivers, "ab", 1, 1, 0, 1, 0, Map.of(), 0, error, "");
+        return new SendResult(startReason, "end", receivers, "ab", 1, 1, 0, 1, 0, Map.of(), 0, error, "", "");
     }
 
     @Test
@@ -60,7 +60,7 @@ class TransferStatusTest {
         Verdict[] all = Verdict.values();
         counts.put(all[all.length - 1], 2L);
         counts.put(all[1], 5L);
-        SendResult r = new SendResult("s", "e", List.of(), "ab", 0, 0, 0, 0, 0, counts, 0, null, "");
+        SendResult r = new SendResult("s", "e", List.of(), "ab", 0, 0, 0, 0, 0, counts, 0, null, "", "");
         assertEquals(counts.toString(), r.rejections().toString());
     }
 }
