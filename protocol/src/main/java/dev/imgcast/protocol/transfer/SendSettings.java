@@ -58,6 +58,10 @@ public record SendSettings(int payloadSize, long maxBitsPerSecond, int blockSize
                 || receiverTimeout == null || receiverTimeout.isNegative() || receiverTimeout.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
+        if (fecPercent < SenderConfig.FEC_AUTO || fecPercent > SenderConfig.MAX_FEC_PERCENT) {
+            throw new IllegalArgumentException("parity ahead must be auto or 0.." + SenderConfig.MAX_FEC_PERCENT
+                    + " percent, not " + fecPercent);
+        }
         if (maxStalledRounds < 1) {
             throw new IllegalArgumentException("max stalled rounds must be at least 1, not " + maxStalledRounds);
         }
