@@ -20,7 +20,8 @@ usage: bench/run.sh [options]
   --rate MBIT       the same as --rates MBIT
   --images LIST     matrix images, subset of random,halfzero,fsimage,fsdirty
                     (default: random,halfzero,fsimage)
-  --loss LIST       matrix loss percentages (default: 0,1)
+  --loss LIST       matrix loss percentages (default: 0,1); bN = N% in bursts of 50 frames
+                    in a row towards every receiver (e.g. b5)
   --quick           smoke test: one repetition, and unless given: random image, 0% loss,
                     500 Mbit/s; no memory check
   --memory          run only the memory check (512 MiB and 4 GiB images, one receiver;
@@ -146,7 +147,7 @@ for t in "${IMAGE_LIST[@]}"; do
   case "$t" in random|halfzero|fsimage|fsdirty) ;; *) die "unknown image: $t (random, halfzero, fsimage, fsdirty)" ;; esac
 done
 for t in "${LOSS_LIST[@]}"; do
-  [[ $t =~ ^[0-9]+$ && $t -le 100 ]] || die "loss must be an integer percentage: $t"
+  [[ $t =~ ^b?[0-9]+$ && ${t#b} -le 100 ]] || die "loss must be an integer percentage, or bN for bursts: $t"
 done
 for t in "${RATE_LIST[@]}"; do
   [[ $t == unshaped || $t =~ ^[1-9][0-9]*$ ]] || die "a rate is Mbit/s (a positive integer) or unshaped: $t"
@@ -154,6 +155,17 @@ done
 # The memory check runs at the first shaped rate of the list (500 Mbit/s when there is none).
 MEM_RATE=500
 for t in "${RATE_LIST[@]}"; do if [[ $t != unshaped ]]; then MEM_RATE=$t; break; fi; done
+
+# Loss towards every receiver: N% at random, or bN: N% in bursts of 50 frames in a row.
+set_loss() {
+  local loss=$1 i
+  if [[ $loss == b* ]]; then
+    "$LAB_SH" loss "$LAB" 0
+    for ((i = 1; i <= RECEIVERS; i++)); do "$LAB_SH" impair "$LAB" "r$i" bursts "${loss#b}" 50; done
+  else
+    "$LAB_SH" loss "$LAB" "$loss"
+  fi
+}
 
 # Why a tool cannot run (empty: it can).
 unavailable() {
@@ -927,7 +939,7 @@ run_matrix() {
     set_rate "$rate"
     for img in "${images[@]}"; do
       for loss in "${losses[@]}"; do
-        "$LAB_SH" loss "$LAB" "$loss"
+        set_loss "$loss"
         # Repetitions outermost: drift (other load on the machine) spreads over all tools.
         for ((rep = 1; rep <= REPS; rep++)); do
           for tool in "${TOOL_LIST[@]}"; do

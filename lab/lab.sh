@@ -5,6 +5,12 @@
 #   lab.sh up LAB RECEIVERS [MTU]   create LAB-br (bridge), LAB-s (sender), LAB-r1..rN (receivers)
 #   lab.sh shape LAB RATE           shape the sender's link (tbf), e.g. 500mbit
 #   lab.sh loss LAB PERCENT         drop PERCENT% of frames towards each receiver (nftables, random)
+#   lab.sh impair LAB HOST random PERCENT
+#                                   add: drop PERCENT% of frames towards HOST, at random
+#   lab.sh impair LAB HOST bursts PERCENT LENGTH
+#                                   add: drop LENGTH frames in a row towards HOST, PERCENT% of its frames
+#                                   in all (a burst every LENGTH*100/PERCENT frames); "lab.sh loss LAB 0"
+#                                   removes every impairment
 #   lab.sh addr LAB HOST            print the address of HOST (s, r1, r2, ..., x)
 #   lab.sh server LAB               give the lab a TCP-only way to a server in the root namespace:
 #                                   interface LAB-srv there, address 10.250.0.254 (see below)
@@ -92,6 +98,29 @@ table bridge lab {
 NFT
 }
 
+impair() {
+  local lab=$1 host=$2 kind=$3 pct=$4 length=${5:-}
+  check_name "$lab"; need_root
+  host_ip "$lab" "$host" >/dev/null
+  [[ $pct =~ ^[0-9]+$ && $pct -ge 1 && $pct -le 100 ]] || die "loss must be an integer percentage 1..100"
+  local rule
+  case "$kind" in
+    random) rule="numgen random mod 100 < $pct" ;;
+    bursts)
+      [[ $length =~ ^[0-9]+$ && $length -ge 1 ]] || die "burst length must be a positive number of frames"
+      rule="numgen inc mod $(( length * 100 / pct )) < $length" ;;
+    *) die "impairment is random PERCENT or bursts PERCENT LENGTH" ;;
+  esac
+  ip netns exec "$lab-br" nft -f - <<NFT
+table bridge lab {
+  chain loss {
+    type filter hook forward priority 0; policy accept;
+  }
+}
+add rule bridge lab loss oifname "v$host" $rule counter drop
+NFT
+}
+
 server() {
   local lab=$1
   check_name "$lab"; need_root
@@ -143,9 +172,11 @@ case "$cmd" in
   up) [[ $# -ge 2 ]] || die "usage: lab.sh up LAB RECEIVERS [MTU]"; up "$@" ;;
   shape) [[ $# -eq 2 ]] || die "usage: lab.sh shape LAB RATE"; shape "$@" ;;
   loss) [[ $# -eq 2 ]] || die "usage: lab.sh loss LAB PERCENT"; loss "$@" ;;
+  impair) [[ $# -ge 4 && $# -le 5 ]] || die "usage: lab.sh impair LAB HOST random PERCENT | bursts PERCENT LENGTH"
+    impair "$@" ;;
   addr) [[ $# -eq 2 ]] || die "usage: lab.sh addr LAB HOST"; host_ip "$@" ;;
   server) [[ $# -eq 1 ]] || die "usage: lab.sh server LAB"; server "$1" ;;
   down) [[ $# -eq 1 ]] || die "usage: lab.sh down LAB"; down "$1" ;;
   down-all) down_all ;;
-  *) die "usage: lab.sh up|shape|loss|addr|server|down|down-all ..." ;;
+  *) die "usage: lab.sh up|shape|loss|impair|addr|server|down|down-all ..." ;;
 esac

@@ -64,6 +64,11 @@ public final class Lab implements AutoCloseable {
         script("loss", name, Integer.toString(percent));
     }
 
+    /** Adds an impairment towards one host: {@code "random", "3"} or {@code "bursts", "5", "50"} (lab.sh impair). */
+    public void impair(String host, String... how) throws IOException, InterruptedException {
+        script(concat(new String[] {"impair", name, host}, how));
+    }
+
     public void shape(String rate) throws IOException, InterruptedException {
         script("shape", name, rate);
     }

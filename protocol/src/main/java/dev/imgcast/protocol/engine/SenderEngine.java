@@ -93,9 +93,15 @@ public final class SenderEngine implements TransferEngine {
     /** Ethernet header and FCS, IPv4 and UDP headers: what a datagram costs on the wire beyond itself. */
     static final int WIRE_OVERHEAD = 18 + 20 + 8;
     static final int MAX_ROUNDS = 0xFFFF;
-    /** Up to this many live receivers, every one reports at once each round and the sender waits for all. */
-    static final int SMALL_GROUP = 16;
-    static final long INITIAL_GRTT = 5_000_000L;
+    /**
+     * Up to this many live receivers, every one reports at once each round and the sender waits for
+     * all; more, and they report after a random wait, only what the sender does not plan already.
+     * {@code IMG_SMALL_GROUP} changes it (tests that take the large group's path with few receivers).
+     */
+    static final int SMALL_GROUP = smallGroup(System.getenv("IMG_SMALL_GROUP"));
+    static final long INITIAL_GRTT = 20_000_000L;
+    /** A receiver slower than this to answer does not stretch every round: its report comes next round. */
+    static final long MAX_GRTT = 200_000_000L;
     static final long MIN_WINDOW = 2_000_000L;
     static final long MAX_WINDOW = 1_000_000_000L;
     /** STATUS per receiver while data flows: at least this often, and spread so the sender gets about 500 a second. */
@@ -131,6 +137,7 @@ public final class SenderEngine implements TransferEngine {
     private long grttSample;
     private long windowNanos;
     private long collectDeadline;
+    private long collectStartedAt;
     private long nextPlanAt;
     private double worstLoss;
     private RepairFloor floor = RepairFloor.NONE;
@@ -188,6 +195,14 @@ public final class SenderEngine implements TransferEngine {
         this.chunkSize = config.payloadSize();
         this.chunkCount = (manifestBytes.length + chunkSize - 1) / chunkSize;
         this.rate = new RateController(config.maxBitsPerSecond());
+    }
+
+    static int smallGroup(String setting) {
+        try {
+            return setting == null ? 16 : Math.max(0, Integer.parseInt(setting.trim()));
+        } catch (NumberFormatException e) {
+            return 16;
+        }
     }
 
     // ------------------------------------------------------------------ inbound
@@ -314,10 +329,10 @@ public final class SenderEngine implements TransferEngine {
         r.highestSequence = Status.highestSequence(in);
         r.statusSeen = true;
         r.completeBlocks = Status.completeBlocks(in);
-        sampleRoundTrip(in, now);
         if ((Header.flags(in) & Status.FLAG_ROUND_REPORT) == 0 || Status.round(in) != round) {
             return;
         }
+        sampleRoundTrip(in, now);
         // A report during VERIFY comes from a receiver that still misses something: repair resumes.
         boolean resume = state == State.VERIFYING && Status.nakEnd(in) > Status.firstNak(in);
         if (state != State.COLLECTING && !resume) {
@@ -325,6 +340,10 @@ public final class SenderEngine implements TransferEngine {
         }
         reportsThisRound++;
         reportsTotal++;
+        if (state == State.COLLECTING && windowNanos > 0) {
+            // Reports still coming in: give the stragglers behind this one the same time again.
+            collectDeadline = Math.max(collectDeadline, Math.min(now + 2 * grtt, collectStartedAt + 2 * MAX_WINDOW));
+        }
         for (int entry = Status.firstNak(in); entry < Status.nakEnd(in); entry = Status.nextNak(in, entry)) {
             mergeNak(in, entry);
         }
@@ -350,7 +369,11 @@ public final class SenderEngine implements TransferEngine {
         }
     }
 
-    /** A STATUS echoes the clock of the last ROUND_END its sender heard: one round-trip sample. */
+    /**
+     * A round report echoes the clock of the ROUND_END it answers and says how long it waited: one
+     * round-trip sample (the network and the receiver's backlog). Only round reports count: a
+     * periodic STATUS may echo a ROUND_END that sat long in a busy receiver's socket.
+     */
     private void sampleRoundTrip(ByteBuf in, long now) {
         int echo = Status.echo(in);
         if (echo == 0) {
@@ -616,6 +639,7 @@ public final class SenderEngine implements TransferEngine {
         boolean small = live.size() <= SMALL_GROUP;
         windowNanos = small ? 0 : Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, 4 * grtt));
         floor = small || round != 1 ? RepairFloor.NONE : RepairFloor.of(firstPassLoss(live), live.size(), travellingGroups);
+        collectStartedAt = now;
         collectDeadline = now + windowNanos + 2 * grtt + 1_000_000L;
         nextPlanAt = now + Math.max(windowNanos / 8, 500_000L);
         for (Receiver r : receivers.values()) {
@@ -647,7 +671,7 @@ public final class SenderEngine implements TransferEngine {
             return Math.min(nextRoundEndAt, Math.min(nextPlanAt, collectDeadline));
         }
         if (grttSample > 0) {
-            grtt = Math.max(200_000L, Math.max(grttSample, grtt * 3 / 4));
+            grtt = Math.min(MAX_GRTT, Math.max(200_000L, Math.max(grttSample, grtt * 3 / 4)));
         }
         reportsMostInRound = Math.max(reportsMostInRound, reportsThisRound);
         boolean allComplete = plan.isEmpty() && !floor.active();
