@@ -82,8 +82,9 @@ final class RepairPlan {
      * Deals the symbols of one block for a round into {@link #queued}: for round 1 every packet and
      * then {@code proactive} parity symbols per group (a share of its sources, rounded up); for a
      * repair round each group's need as new parity symbols, or, past its last parity symbol, every
-     * packet of the group some receiver marked missing in {@code union}. A {@code floor} gives every
-     * group at least its symbols.
+     * packet of the group some receiver marked missing in {@code union}. A group someone misses
+     * whole is sent as it is (its packets serve every receiver, and nobody decodes). A {@code floor}
+     * gives every group at least its symbols.
      *
      * @return the number of entries queued
      */
@@ -92,6 +93,7 @@ final class RepairPlan {
         int count = groups.groups(block);
         int[] parity = new int[count];
         boolean[] fallback = new boolean[count];
+        boolean[] whole = new boolean[count];
         if (firstPass) {
             int packets = layout.packetsInBlock(block);
             ensure(packets);
@@ -104,6 +106,11 @@ final class RepairPlan {
         } else {
             for (int g = 0; g < count; g++) {
                 int wanted = Math.max(need(block, g), floor.symbols(groups.sources(block, g)));
+                if (wanted >= groups.sources(block, g)) {
+                    // Someone misses the whole group: its packets serve every receiver, at no coding cost.
+                    whole[g] = true;
+                    continue;
+                }
                 int left = groups.maxParity(block, g) - paritySent(block, g);
                 parity[g] = Math.min(wanted, left);
                 fallback[g] = wanted > left;
@@ -125,12 +132,12 @@ final class RepairPlan {
             }
         }
         for (int g = 0; g < count; g++) {
-            if (!fallback[g]) {
+            if (!fallback[g] && !whole[g]) {
                 continue;
             }
             for (int j = 0; j < groups.sources(block, g); j++) {
                 int p = groups.packet(block, g, j);
-                if (union.get(layout.packetIndex(block, p))) {
+                if (whole[g] || union.get(layout.packetIndex(block, p))) {
                     ensure(length + 1);
                     queue[length++] = p;
                 }
