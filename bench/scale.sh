@@ -51,7 +51,7 @@ done
 
 cd "$ROOT"
 COMMIT=$(git rev-parse --short HEAD)
-ENGINE=$(git log -1 --format='%h %s' -- protocol/src/main | cut -c1-120)
+ENGINE=$(git log -1 --format='%h (%cs)' -- protocol/src/main)
 DIRTY=
 if ! git diff --quiet HEAD -- protocol/src/main; then
   DIRTY=" + uncommitted changes in protocol/src/main"
@@ -84,7 +84,7 @@ fi
 {
   echo "# $TITLE"
   echo
-  echo "Engine: protocol/src/main as of \`$ENGINE\`$DIRTY (harness at $COMMIT). Run $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "Engine: protocol/src/main as last changed in $ENGINE$DIRTY; harness at $COMMIT. Run $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')),"
   echo "$(java -version 2>&1 | head -1), ${SECONDS_TAKEN} s for the whole run (\`bench/scale.sh$ARGS\`)."
   echo

@@ -126,7 +126,8 @@ final class ScaleRun {
         for (int i = 0; i < c.receivers(); i++) {
             MemoryNetwork.Node node = net.receivers.get(i);
             if (slow > 0 && i % stride == 0 && i / stride < slow) { // spread over the receivers
-                node.slowLink = new SlowLink((long) (c.maxBitsPerSecond() * c.scenario().slowFactor()));
+                node.slowLink = new SlowLink((long) (c.maxBitsPerSecond() * c.scenario().slowFactor()),
+                        new Random(c.seed() * 1_000_003L + i).nextDouble());
                 node.lossModel = LossModel.none();
             } else {
                 node.lossModel = c.scenario().model(packetNanos, c.seed() * 1_000_003L + i);
@@ -178,14 +179,7 @@ final class ScaleRun {
         }
         long wall = System.nanoTime() - wallStart;
         long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart;
-        // what this run holds (the network is still referenced), without the garbage of earlier runs
-        System.gc();
-        try {
-            Thread.sleep(50); // the cleaners of collected direct buffers run on another thread
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        long direct = directMemory();
+        long direct = retainedDirectMemory();
         Runtime rt = Runtime.getRuntime();
         long heap = rt.totalMemory() - rt.freeMemory();
         Result result = new Result(c, verified, dropped, failed, unfinished,
@@ -201,6 +195,30 @@ final class ScaleRun {
     /** A message with its numbers blanked, so that the same problem on many receivers counts as one. */
     private static String generic(String message) {
         return message.replaceAll("[0-9]+(\\.[0-9]+)?", "N");
+    }
+
+    /**
+     * Direct buffer memory still in use once garbage is collected: what this run holds (its
+     * network is still referenced), without earlier runs' buffers. Those are freed by their
+     * cleaners on another thread after a collection, so collect until the figure stops falling.
+     */
+    private static long retainedDirectMemory() {
+        long last = Long.MAX_VALUE;
+        for (int i = 0; i < 40; i++) {
+            System.gc();
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            long now = directMemory();
+            if (now >= last) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
     }
 
     private static long directMemory() {

@@ -22,12 +22,21 @@ final class SlowLink {
     private long dropped;
 
     SlowLink(long capacityBitsPerSecond) {
-        if (capacityBitsPerSecond <= 0) {
-            throw new IllegalArgumentException("capacity " + capacityBitsPerSecond);
+        this(capacityBitsPerSecond, 1);
+    }
+
+    /**
+     * @param fill how full the bucket starts, 0..1: slow links that start alike drop the same
+     *             datagrams in lockstep (each every other one at twice their rate), which no two
+     *             real ports do
+     */
+    SlowLink(long capacityBitsPerSecond, double fill) {
+        if (capacityBitsPerSecond <= 0 || fill < 0 || fill > 1) {
+            throw new IllegalArgumentException("capacity " + capacityBitsPerSecond + ", fill " + fill);
         }
         this.capacity = capacityBitsPerSecond;
         this.depth = (double) QUEUE * FULL_DATAGRAM;
-        this.tokens = depth;
+        this.tokens = depth * fill;
     }
 
     /** True when a datagram of {@code bytes} (its own length; the wire overhead is added here) arriving at {@code now} is dropped. */
