@@ -88,7 +88,7 @@ class ScaleHarnessTest {
         String settings = String.format(Locale.ROOT, "Random image of %d MiB (incompressible, no zero blocks, seed %d),"
                 + " %d KiB blocks, 1400-byte payloads, sender at most %d Mbit/s, one-way delay %.1f ms both ways, loss"
                 + " seeds %d × 1000003 + receiver index, slow receivers' links %s; simulated steps of 20 µs.%n%n", mib,
-                seed, blockKib, RATE / 1_000_000, DELAY / 1e6, seed, "token bucket at half the rate, 64-datagram depth");
+                seed, blockKib, RATE / 1_000_000, DELAY / 1e6, seed, "token buckets at half the rate (± 1%, per link), 64 datagrams deep");
         ScaleTable table = new ScaleTable();
         Path out = Path.of("target", "scale-table.md");
         Files.createDirectories(out.getParent());

@@ -39,7 +39,10 @@ final class ScaleRun {
                     meanBurst, 0, 0);
         }
 
-        /** A share of the receivers (at least one) on links of {@code factor} times the sender's maximum rate, no other loss. */
+        /**
+         * A share of the receivers (at least one, spread over them) on links of {@code factor} (± 1%) times the
+         * sender's maximum rate, no other loss.
+         */
         static Scenario slow(double share, double factor) {
             return new Scenario(percent(share) + " slow at " + factor + "× rate", 0, 0, share, factor);
         }
@@ -126,8 +129,11 @@ final class ScaleRun {
         for (int i = 0; i < c.receivers(); i++) {
             MemoryNetwork.Node node = net.receivers.get(i);
             if (slow > 0 && i % stride == 0 && i / stride < slow) { // spread over the receivers
-                node.slowLink = new SlowLink((long) (c.maxBitsPerSecond() * c.scenario().slowFactor()),
-                        new Random(c.seed() * 1_000_003L + i).nextDouble());
+                // Within 1% of the factor, and a random start: links fed the same datagrams at exactly
+                // the same capacity would drop the same ones in lockstep, as no two real ports do.
+                Random link = new Random(c.seed() * 1_000_003L + i);
+                double factor = c.scenario().slowFactor() * (0.99 + 0.02 * link.nextDouble());
+                node.slowLink = new SlowLink((long) (c.maxBitsPerSecond() * factor), link.nextDouble());
                 node.lossModel = LossModel.none();
             } else {
                 node.lossModel = c.scenario().model(packetNanos, c.seed() * 1_000_003L + i);

@@ -25,11 +25,7 @@ final class SlowLink {
         this(capacityBitsPerSecond, 1);
     }
 
-    /**
-     * @param fill how full the bucket starts, 0..1: slow links that start alike drop the same
-     *             datagrams in lockstep (each every other one at twice their rate), which no two
-     *             real ports do
-     */
+    /** @param fill how full the bucket starts, 0..1 */
     SlowLink(long capacityBitsPerSecond, double fill) {
         if (capacityBitsPerSecond <= 0 || fill < 0 || fill > 1) {
             throw new IllegalArgumentException("capacity " + capacityBitsPerSecond + ", fill " + fill);
