@@ -97,7 +97,7 @@ public final class ReceiverEngine implements TransferEngine {
     static final long JOIN_INTERVAL = 100_000_000L;
     static final long STATUS_INTERVAL = 100_000_000L;
     static final long REPORT_MIN_INTERVAL = 20_000_000L;
-    static final long RESULT_INTERVAL = 200_000_000L;
+    static final long RESULT_INTERVAL = 50_000_000L;
     static final long RESULT_PATIENCE = 3_000_000_000L;
     static final int MAX_MANIFEST = 256 << 20;
     static final int HASH_BLOCKS_PER_POLL_RECEIVING = 2;
@@ -190,6 +190,8 @@ public final class ReceiverEngine implements TransferEngine {
     private byte[] planned;
     private final BitSet plannedSlots = new BitSet();
     private int plannedRound = -1;
+    private long lastJoinAt;
+    private long joinRtt;
     private RepairFloor floor = RepairFloor.NONE;
     private int reportDueRound = -1;
     private long reportDueAt;
@@ -445,6 +447,7 @@ public final class ReceiverEngine implements TransferEngine {
         if (!ready) {
             return;
         }
+        joinRtt = lastJoinAt > 0 && now - lastJoinAt < JOIN_INTERVAL ? now - lastJoinAt : 0;
         try {
             target.prepare(manifest.imageSize());
         } catch (IOException e) {
@@ -905,6 +908,7 @@ public final class ReceiverEngine implements TransferEngine {
                     int nextChunk = manifest != null ? chunkCount : manifestChunks.nextClearBit(0);
                     requestedUpTo = nextChunk + SenderEngine.MANIFEST_CHUNKS_PER_JOIN;
                     out.unicast(join(nextChunk), sender);
+                    lastJoinAt = now;
                     nextJoinAt = now + JOIN_INTERVAL;
                 }
                 return nextJoinAt;
@@ -1153,7 +1157,8 @@ public final class ReceiverEngine implements TransferEngine {
         ByteBuf out = writer.begin(PacketType.STATUS, report ? Status.FLAG_ROUND_REPORT : 0, length);
         Status.writeFixed(out, statusRound, dataReceived, highestSequence, missing(),
                 completeBlocks == null ? 0 : completeBlocks.cardinality(), part, parts, roundEndClock,
-                roundEndClock == 0 ? 0 : (int) Math.min(0xFFFF_FFFFL, (now - roundEndHeardAt) / 1000));
+                roundEndClock == 0 ? 0 : (int) Math.min(0xFFFF_FFFFL, (now - roundEndHeardAt) / 1000),
+                (int) Math.min(0xFFFF_FFFFL, joinRtt / 1000));
         for (byte[] n : naks) {
             out.writeBytes(n);
         }

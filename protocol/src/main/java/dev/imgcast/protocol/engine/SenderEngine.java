@@ -133,7 +133,9 @@ public final class SenderEngine implements TransferEngine {
     private int queuePos;
     private byte[] symbol;
     private final int[] groupCounts = new int[PacketGroups.MAX_GROUPS];
+    /** The group round-trip time in use; {@link #reportRtt} from round reports, receivers' own from their JOIN. */
     private long grtt = INITIAL_GRTT;
+    private long reportRtt;
     private long grttSample;
     private long windowNanos;
     private long collectDeadline;
@@ -329,6 +331,7 @@ public final class SenderEngine implements TransferEngine {
         r.highestSequence = Status.highestSequence(in);
         r.statusSeen = true;
         r.completeBlocks = Status.completeBlocks(in);
+        r.joinRtt = Math.min(MAX_GRTT, Status.joinRttMicros(in) * 1000);
         if ((Header.flags(in) & Status.FLAG_ROUND_REPORT) == 0 || Status.round(in) != round) {
             return;
         }
@@ -636,6 +639,7 @@ public final class SenderEngine implements TransferEngine {
         reportsThisRound = 0;
         grttSample = 0;
         List<Receiver> live = live();
+        grtt = groupRoundTrip(live);
         boolean small = live.size() <= SMALL_GROUP;
         windowNanos = small ? 0 : Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, 4 * grtt));
         floor = small || round != 1 ? RepairFloor.NONE : RepairFloor.of(firstPassLoss(live), live.size(), travellingGroups);
@@ -671,7 +675,7 @@ public final class SenderEngine implements TransferEngine {
             return Math.min(nextRoundEndAt, Math.min(nextPlanAt, collectDeadline));
         }
         if (grttSample > 0) {
-            grtt = Math.min(MAX_GRTT, Math.max(200_000L, Math.max(grttSample, grtt * 3 / 4)));
+            reportRtt = Math.max(grttSample, reportRtt * 3 / 4);
         }
         reportsMostInRound = Math.max(reportsMostInRound, reportsThisRound);
         boolean allComplete = plan.isEmpty() && !floor.active();
@@ -707,6 +711,19 @@ public final class SenderEngine implements TransferEngine {
             nextRound(now);
         }
         return now;
+    }
+
+    /**
+     * The largest round trip: what round reports measured (fading) and what each receiver measured
+     * itself between its last JOIN and our answer; the initial guess before either; at most
+     * {@link #MAX_GRTT}.
+     */
+    private long groupRoundTrip(List<Receiver> live) {
+        long rtt = reportRtt;
+        for (Receiver r : live) {
+            rtt = Math.max(rtt, r.joinRtt);
+        }
+        return rtt == 0 ? INITIAL_GRTT : Math.min(MAX_GRTT, Math.max(200_000L, rtt));
     }
 
     /** The worst share of the first pass's DATA a receiver says it lost (its last STATUS). */
@@ -1103,6 +1120,7 @@ public final class SenderEngine implements TransferEngine {
         int lossReceivedMark;
         int lossSequenceMark;
         long lossMarkAt;
+        long joinRtt;
         int completeBlocks;
         int reportRound = -1;
         int reportPartsExpected;

@@ -14,7 +14,8 @@ import io.netty.buffer.ByteBuf;
  * 20 report part u16 | 22 report parts u16   (a round report may span several datagrams)
  * 24 echo u32: the sender clock of the last ROUND_END heard (0: none yet)
  * 28 hold µs u32: time between hearing that ROUND_END and sending this
- * 32 NAK entries, each:
+ * 32 join round trip µs u32: from the receiver's last JOIN to the sender's answer (0: not known)
+ * 36 NAK entries, each:
  *      block u32 | first packet u16 | bitmap length u16 (bytes) | bitmap (bit i = packet first+i missing)
  * </pre>
  * Header flag {@link #FLAG_ROUND_REPORT}: this is (part of) the answer to a ROUND_END. With
@@ -31,7 +32,8 @@ public final class Status {
     public static final int PARTS_OFFSET = 22;
     public static final int ECHO_OFFSET = 24;
     public static final int HOLD_OFFSET = 28;
-    public static final int FIXED_LENGTH = 32;
+    public static final int JOIN_RTT_OFFSET = 32;
+    public static final int FIXED_LENGTH = 36;
 
     public static final int NAK_BLOCK_OFFSET = 0;
     public static final int NAK_FIRST_PACKET_OFFSET = 4;
@@ -44,7 +46,7 @@ public final class Status {
     }
 
     public static void writeFixed(ByteBuf out, int round, int received, int highestSequence, long missing,
-            int completeBlocks, int part, int parts, int echo, int holdMicros) {
+            int completeBlocks, int part, int parts, int echo, int holdMicros, int joinRttMicros) {
         out.writeInt(round);
         out.writeInt(received);
         out.writeInt(highestSequence);
@@ -54,6 +56,11 @@ public final class Status {
         out.writeShort(parts);
         out.writeInt(echo);
         out.writeInt(holdMicros);
+        out.writeInt(joinRttMicros);
+    }
+
+    public static long joinRttMicros(ByteBuf in) {
+        return in.getUnsignedInt(Header.body(in) + JOIN_RTT_OFFSET);
     }
 
     public static int echo(ByteBuf in) {

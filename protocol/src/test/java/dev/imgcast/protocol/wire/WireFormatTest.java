@@ -49,7 +49,7 @@ class WireFormatTest {
 
     private ByteBuf status() {
         ByteBuf b = writer.begin(PacketType.STATUS, Status.FLAG_ROUND_REPORT, Status.FIXED_LENGTH + 8 + 2);
-        Status.writeFixed(b, 2, 1000, 1200, 55, 9, 0, 1, 123_456, 789);
+        Status.writeFixed(b, 2, 1000, 1200, 55, 9, 0, 1, 123_456, 789, 4321);
         b.writeInt(5).writeShort(16).writeShort(2).writeByte(0b101).writeByte(0x80);
         return writer.finish(b);
     }
@@ -154,6 +154,7 @@ class WireFormatTest {
         assertEquals(Status.nakEnd(s), Status.nextNak(s, entry));
         assertEquals(123_456, Status.echo(s));
         assertEquals(789, Status.holdMicros(s));
+        assertEquals(4321, Status.joinRttMicros(s));
 
 
         ByteBuf j = join();
@@ -255,7 +256,7 @@ class WireFormatTest {
     @Test
     void aSignedStatusWhoseNakEntriesOverrunTheBodyIsMalformed() {
         ByteBuf b = writer.begin(PacketType.STATUS, 0, Status.FIXED_LENGTH + 8);
-        Status.writeFixed(b, 1, 0, 0, 0, 0, 0, 1, 0, 0);
+        Status.writeFixed(b, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0);
         b.writeInt(1).writeShort(0).writeShort(500); // claims 500 bitmap bytes, has none
         assertEquals(Verdict.BAD_LENGTH, DatagramValidator.check(writer.finish(b), auth));
     }
