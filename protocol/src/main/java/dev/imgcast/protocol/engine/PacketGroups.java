@@ -14,8 +14,11 @@ import dev.imgcast.protocol.image.ImageLayout;
  * per-group tables of sender and receiver.
  */
 final class PacketGroups {
-    /** Sources per group aimed at: large groups need fewer spare parity symbols, and 255 - 128 leaves 127 parity. */
-    static final int SOURCES = 128;
+    /**
+     * Sources per group aimed at: large groups need fewer spare parity symbols (the worst receiver
+     * strays less from the mean), and 255 - 192 still leaves 63 parity symbols per group.
+     */
+    static final int SOURCES = 192;
     static final int MAX_GROUPS = 255;
 
     private final ImageLayout layout;

@@ -658,7 +658,9 @@ public final class SenderEngine implements TransferEngine {
             return now;
         }
         List<Receiver> live = live();
-        boolean small = live.size() <= SMALL_GROUP;
+        // Decided when the round ended, as the ROUND_END says: receivers told to wait and spare their
+        // reports must not be waited for when the group shrinks meanwhile.
+        boolean small = windowNanos == 0;
         boolean allReported = live.stream().allMatch(r -> r.reportedRound == round);
         if (!allReported && (small || now < collectDeadline)) {
             if (now >= nextRoundEndAt) {
