@@ -2,8 +2,9 @@ package dev.imgcast.protocol.engine;
 
 /**
  * The repair every group gets after the first pass in a large group, without anyone asking: the
- * sender knows the worst loss its receivers report, so it knows how many symbols of a group of k
- * packets a receiver losing that share misses but with a small probability (the tolerance). The
+ * sender knows the loss its median receiver reports, so it knows how many symbols of a group of k
+ * packets a receiver losing that share misses but with a small probability (the tolerance, small
+ * enough that the worst of all receivers rarely strays beyond), at most half the group. The
  * next round sends each group that many parity symbols; receivers whose needs stay within it say
  * nothing. Only outliers report, so the reports stay few however many receivers there are. The
  * ROUND_END carries loss and tolerance, and both ends compute the floor with this same code.
@@ -14,15 +15,15 @@ record RepairFloor(long lossPpm, long tolerancePpb) {
     static final double REPORTS_AIMED_AT = 8;
 
     /**
-     * @param worstLoss loss share of the worst receiver (0..1)
+     * @param loss loss share of the median receiver (0..1)
      * @param receivers live receivers
      * @param groups    packet groups that travel
      */
-    static RepairFloor of(double worstLoss, int receivers, long groups) {
-        if (worstLoss <= 0 || receivers <= 0 || groups <= 0) {
+    static RepairFloor of(double loss, int receivers, long groups) {
+        if (loss <= 0 || receivers <= 0 || groups <= 0) {
             return NONE;
         }
-        long ppm = Math.max(1, Math.min(500_000, Math.round(worstLoss * 1e6)));
+        long ppm = Math.max(1, Math.min(500_000, Math.round(loss * 1e6)));
         long ppb = Math.max(1, Math.round(REPORTS_AIMED_AT / ((double) receivers * groups) * 1e9));
         return new RepairFloor(ppm, Math.min(ppb, 1_000_000_000L));
     }
@@ -41,7 +42,7 @@ record RepairFloor(long lossPpm, long tolerancePpb) {
         double pmf = Math.pow(1 - p, k);
         double cdf = pmf;
         int f = 0;
-        while (f < k && 1 - cdf > tolerance) {
+        while (f < k / 2 && 1 - cdf > tolerance) { // never half a group unasked: who lost that much reports
             pmf = pmf * (k - f) / (f + 1) * p / (1 - p);
             cdf += pmf;
             f++;

@@ -10,8 +10,9 @@ import java.util.BitSet;
  * receiver, so the worst receiver decides, not the union of everyone's losses), how many parity
  * symbols each group has used, and what changed since the last PLAN datagram.
  *
- * <p>It also deals a block's symbols into send order ({@link #queue}): parity of a block is
- * interleaved over its groups, so a burst in the repair costs each group one symbol. When a group
+ * <p>It also deals the symbols of a round into send order ({@link #queue}): repair parity is
+ * interleaved over the groups of several blocks, so a burst in the repair costs each group a symbol
+ * or two. When a group
  * has used all its parity symbols the missing packets themselves are sent again (from the union of
  * the NAK bitmaps), as the NAK-only rounds did.
  */
@@ -26,6 +27,7 @@ final class RepairPlan {
     private final BitSet changed = new BitSet();
     private final BitSet blocks = new BitSet();
     private int[] queue = new int[1024];
+    private int[] queueBlocks = new int[1024];
 
     RepairPlan(ImageLayout layout, PacketGroups groups) {
         this.layout = layout;
@@ -79,71 +81,94 @@ final class RepairPlan {
     }
 
     /**
-     * Deals the symbols of one block for a round into {@link #queued}: for round 1 every packet and
-     * then {@code proactive} parity symbols per group (a share of its sources, rounded up); for a
-     * repair round each group's need as new parity symbols, or, past its last parity symbol, every
-     * packet of the group some receiver marked missing in {@code union}. A group someone misses
-     * whole is sent as it is (its packets serve every receiver, and nobody decodes). A {@code floor}
-     * gives every group at least its symbols.
+     * Deals the symbols of some blocks for a round into {@link #queued} (entries) and
+     * {@link #queuedBlocks} (their blocks). Round 1 ({@code firstPass}, one block): every packet,
+     * then {@code proactive} parity symbols per group (a share of its sources, rounded up). A
+     * repair round: each group's need as new parity symbols, dealt across all the groups of all the
+     * blocks given, so that a burst lost during the repair costs each group a symbol or two, not a
+     * group all it needed; past a group's last parity symbol, every packet of the group some
+     * receiver marked missing in {@code union}. A group someone misses whole is sent as it is (its
+     * packets serve every receiver, and nobody decodes). A {@code floor} gives every group at least
+     * its symbols. A {@code margin} (0 or 1) adds that many symbols and a quarter of the need
+     * (large groups).
      *
      * @return the number of entries queued
      */
-    int queue(int block, boolean firstPass, double proactive, PacketBitmap union, RepairFloor floor) {
+    int queue(int[] window, int blockCount, boolean firstPass, double proactive, PacketBitmap union,
+            RepairFloor floor, int margin) {
         int length = 0;
-        int count = groups.groups(block);
-        int[] parity = new int[count];
-        boolean[] fallback = new boolean[count];
-        boolean[] whole = new boolean[count];
-        if (firstPass) {
-            int packets = layout.packetsInBlock(block);
-            ensure(packets);
-            for (int p = 0; p < packets; p++) {
-                queue[length++] = p;
+        int most = 0;
+        int per = groups.groupsPerBlock();
+        int[] parity = new int[blockCount * per];
+        boolean[] sources = new boolean[blockCount * per];
+        for (int w = 0; w < blockCount; w++) {
+            int block = window[w];
+            int count = groups.groups(block);
+            if (firstPass) {
+                int packets = layout.packetsInBlock(block);
+                ensure(length + packets);
+                for (int p = 0; p < packets; p++) {
+                    queueBlocks[length] = block;
+                    queue[length++] = p;
+                }
             }
-            for (int g = 0; g < count && proactive > 0; g++) {
-                parity[g] = Math.min(groups.maxParity(block, g), (int) Math.ceil(groups.sources(block, g) * proactive));
-            }
-        } else {
             for (int g = 0; g < count; g++) {
-                int wanted = Math.max(need(block, g), floor.symbols(groups.sources(block, g)));
-                if (wanted >= groups.sources(block, g)) {
-                    // Someone misses the whole group: its packets serve every receiver, at no coding cost.
-                    whole[g] = true;
+                int k = groups.sources(block, g);
+                int wanted;
+                if (firstPass) {
+                    wanted = proactive > 0 ? Math.min(groups.maxParity(block, g), (int) Math.ceil(k * proactive)) : 0;
+                } else {
+                    int asked = need(block, g);
+                    // A margin on what was asked: in a large group some receiver loses some of the
+                    // repair too, and a round more costs every receiver a report window.
+                    wanted = Math.max(asked == 0 ? 0 : asked + margin + asked * margin / 4, floor.symbols(k));
+                    // Someone misses the whole group, or it used its last parity symbol: send packets.
+                    sources[w * per + g] = wanted >= k || wanted > groups.maxParity(block, g) - paritySent(block, g);
+                    if (sources[w * per + g]) {
+                        wanted = 0;
+                    }
+                }
+                parity[w * per + g] = wanted;
+                most = Math.max(most, wanted);
+            }
+        }
+        for (int s = 0; s < most; s++) {
+            for (int w = 0; w < blockCount; w++) {
+                int block = window[w];
+                for (int g = 0; g < groups.groups(block); g++) {
+                    if (s < parity[w * per + g]) {
+                        int slot = groups.slot(block, g);
+                        int index = paritySent[slot] & 0xFF;
+                        paritySent[slot] = (byte) (index + 1);
+                        ensure(length + 1);
+                        queueBlocks[length] = block;
+                        queue[length++] = PARITY | g << 8 | index;
+                    }
+                }
+            }
+        }
+        for (int w = 0; w < blockCount; w++) {
+            int block = window[w];
+            for (int g = 0; g < groups.groups(block); g++) {
+                if (!sources[w * per + g]) {
                     continue;
                 }
-                int left = groups.maxParity(block, g) - paritySent(block, g);
-                parity[g] = Math.min(wanted, left);
-                fallback[g] = wanted > left;
-            }
-        }
-        int most = 0;
-        for (int g = 0; g < count; g++) {
-            most = Math.max(most, parity[g]);
-        }
-        ensure(length + most * count);
-        for (int s = 0; s < most; s++) {
-            for (int g = 0; g < count; g++) {
-                if (s < parity[g]) {
-                    int slot = groups.slot(block, g);
-                    int index = paritySent[slot] & 0xFF;
-                    paritySent[slot] = (byte) (index + 1);
-                    queue[length++] = PARITY | g << 8 | index;
-                }
-            }
-        }
-        for (int g = 0; g < count; g++) {
-            if (!fallback[g] && !whole[g]) {
-                continue;
-            }
-            for (int j = 0; j < groups.sources(block, g); j++) {
-                int p = groups.packet(block, g, j);
-                if (whole[g] || union.get(layout.packetIndex(block, p))) {
-                    ensure(length + 1);
-                    queue[length++] = p;
+                boolean whole = Math.max(need(block, g), floor.symbols(groups.sources(block, g))) >= groups.sources(block, g);
+                for (int j = 0; j < groups.sources(block, g); j++) {
+                    int p = groups.packet(block, g, j);
+                    if (whole || union.get(layout.packetIndex(block, p))) {
+                        ensure(length + 1);
+                        queueBlocks[length] = block;
+                        queue[length++] = p;
+                    }
                 }
             }
         }
         return length;
+    }
+
+    int[] queuedBlocks() {
+        return queueBlocks;
     }
 
     int[] queued() {
@@ -153,6 +178,7 @@ final class RepairPlan {
     private void ensure(int size) {
         if (queue.length < size) {
             queue = java.util.Arrays.copyOf(queue, Math.max(size, queue.length * 2));
+            queueBlocks = java.util.Arrays.copyOf(queueBlocks, queue.length);
         }
     }
 }

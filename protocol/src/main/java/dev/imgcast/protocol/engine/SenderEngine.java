@@ -128,9 +128,16 @@ public final class SenderEngine implements TransferEngine {
     private ByteBuffer blockBuffer;
     private PacketGroups groups;
     private RepairPlan plan;
+    /** Blocks a repair round deals its parity across (copies kept of their stored forms). */
+    static final int REPAIR_WINDOW = 8;
     private int queueBlock = -1;
     private int queueLength;
     private int queuePos;
+    private final int[] window = new int[REPAIR_WINDOW];
+    private int windowCount;
+    private ByteBuffer[] windowCopies;
+    /** The round being prepared follows a large group's collection (margin on its repair). */
+    private boolean largeRound;
     private byte[] symbol;
     private final int[] groupCounts = new int[PacketGroups.MAX_GROUPS];
     /** The group round-trip time in use; {@link #reportRtt} from round reports, receivers' own from their JOIN. */
@@ -578,16 +585,17 @@ public final class SenderEngine implements TransferEngine {
                 continue;
             }
             int entry = plan.queued()[queuePos];
+            int block = plan.queuedBlocks()[queuePos];
             boolean isParity = (entry & RepairPlan.PARITY) != 0;
             int group = (entry >>> 8) & 0xFF;
-            int length = isParity ? groups.symbolLength(queueBlock, group) : layout.packetLength(queueBlock, entry);
+            int length = isParity ? groups.symbolLength(block, group) : layout.packetLength(block, entry);
             long wire = length + (isParity ? Parity.OVERHEAD : Data.OVERHEAD) + WIRE_OVERHEAD;
             if (tokens < wire) {
                 tokenWaits++;
                 return now + (long) Math.ceil((wire - tokens) * 8e9 / rate.rate());
             }
             tokens -= wire;
-            out.multicast(isParity ? parity(queueBlock, group, entry & 0xFF, length) : data(queueBlock, entry, length));
+            out.multicast(isParity ? parity(block, group, entry & 0xFF, length) : data(block, entry, length));
             queuePos++;
             sent++;
             sentInRound++;
@@ -605,26 +613,62 @@ public final class SenderEngine implements TransferEngine {
         return now;
     }
 
-    /** Deals the next block's symbols for this round; false when the round has no block left. */
+    /**
+     * Deals the next symbols of this round: round 1 block by block; a repair round over up to
+     * {@link #REPAIR_WINDOW} blocks at once, whose stored forms are copied (the block source lends
+     * one block at a time). False when the round has no block left.
+     */
     private boolean nextQueue() {
+        boolean allBlocks = round == 1 || floor.active();
+        int limit = round == 1 ? 1 : REPAIR_WINDOW;
+        windowCount = 0;
         int block = queueBlock + 1;
-        if (round == 1 || floor.active()) {
-            while (block < layout.blockCount() && manifest.isZero(block)) {
-                block++;
+        while (windowCount < limit) {
+            if (allBlocks) {
+                while (block < layout.blockCount() && manifest.isZero(block)) {
+                    block++;
+                }
+                if (block >= layout.blockCount()) {
+                    break;
+                }
+            } else {
+                block = plan.nextBlock(block);
+                if (block < 0) {
+                    break;
+                }
             }
-            if (block >= layout.blockCount()) {
-                return false;
-            }
-        } else {
-            block = plan.nextBlock(block);
-            if (block < 0) {
-                return false;
-            }
+            window[windowCount++] = block;
+            queueBlock = block;
+            block++;
         }
-        queueBlock = block;
+        if (windowCount == 0) {
+            return false;
+        }
+        if (round > 1) {
+            copyWindow();
+        }
         queuePos = 0;
-        queueLength = plan.queue(block, round == 1, proactiveShare(), current, floor);
+        queueLength = plan.queue(window, windowCount, round == 1, proactiveShare(), current, floor, largeRound ? 1 : 0);
         return true;
+    }
+
+    private void copyWindow() {
+        if (windowCopies == null) {
+            windowCopies = new ByteBuffer[REPAIR_WINDOW];
+        }
+        for (int w = 0; w < windowCount; w++) {
+            if (windowCopies[w] == null) {
+                windowCopies[w] = ByteBuffer.allocateDirect(manifest.blockSize());
+            }
+            ByteBuffer stored;
+            try {
+                stored = blocks.stored(window[w]);
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading block " + window[w] + " of the image", e);
+            }
+            windowCopies[w].clear().put(stored.duplicate()).flip();
+        }
+        cachedBlock = -1;
     }
 
     /** Parity sent with the first pass, as a share of each group's packets. */
@@ -642,6 +686,7 @@ public final class SenderEngine implements TransferEngine {
         grtt = groupRoundTrip(live);
         boolean small = live.size() <= SMALL_GROUP;
         windowNanos = small ? 0 : Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, 4 * grtt));
+        largeRound = !small;
         floor = small || round != 1 ? RepairFloor.NONE : RepairFloor.of(firstPassLoss(live), live.size(), travellingGroups);
         collectStartedAt = now;
         collectDeadline = now + windowNanos + 2 * grtt + 1_000_000L;
@@ -728,16 +773,26 @@ public final class SenderEngine implements TransferEngine {
         return rtt == 0 ? INITIAL_GRTT : Math.min(MAX_GRTT, Math.max(200_000L, rtt));
     }
 
-    /** The worst share of the first pass's DATA a receiver says it lost (its last STATUS). */
+    /**
+     * The share of the first pass's DATA the median receiver says it lost (its last STATUS). The
+     * floor's tolerance already covers how far the worst of many such receivers strays from it;
+     * taking the worst receiver's loss instead would let one outlier (a receiver in a long burst)
+     * raise the repair of every group. Outliers report.
+     */
     private static double firstPassLoss(List<Receiver> live) {
-        double worst = 0;
+        double[] losses = new double[live.size()];
+        int n = 0;
         for (Receiver r : live) {
             long sent = (r.highestSequence & 0xFFFF_FFFFL) + 1;
             if (r.statusSeen && r.highestSequence != 0) {
-                worst = Math.max(worst, 1 - Math.min(1, (r.received & 0xFFFF_FFFFL) / (double) sent));
+                losses[n++] = 1 - Math.min(1, (r.received & 0xFFFF_FFFFL) / (double) sent);
             }
         }
-        return worst;
+        if (n == 0) {
+            return 0;
+        }
+        java.util.Arrays.sort(losses, 0, n);
+        return losses[n / 2];
     }
 
     private void nextRound(long now) {
@@ -942,6 +997,14 @@ public final class SenderEngine implements TransferEngine {
     }
 
     private void loadBlock(int block) {
+        if (round > 1) {
+            for (int w = 0; w < windowCount; w++) {
+                if (window[w] == block) {
+                    blockBuffer = windowCopies[w];
+                    return;
+                }
+            }
+        }
         if (cachedBlock != block) {
             try {
                 blockBuffer = blocks.stored(block);
