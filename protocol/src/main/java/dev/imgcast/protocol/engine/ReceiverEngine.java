@@ -1,6 +1,5 @@
 package dev.imgcast.protocol.engine;
 
-import dev.imgcast.protocol.fec.ParityCode;
 import dev.imgcast.protocol.image.ImageLayout;
 import dev.imgcast.protocol.image.ImageTarget;
 import dev.imgcast.protocol.image.Manifest;
@@ -56,7 +55,7 @@ import java.util.zip.CRC32C;
  *
  * <p>Single-threaded: call every method from the same thread.
  *
- * <p>Why one class of about 800 lines: every transition (join, data, round end, verify) reads and
+ * <p>Why one class of about 1,100 lines: every transition (join, data, round end, verify) reads and
  * writes the same state (the packet bitmap, the block window, the target, the counters), and it
  * is safer to change as one readable state machine than spread over files that share fields.
  * What stands alone is already its own class: the codecs ({@code wire/}), the
@@ -186,7 +185,7 @@ public final class ReceiverEngine implements TransferEngine {
     private long nextStatusAt;
     private long statusInterval = STATUS_INTERVAL;
     private PacketGroups groups;
-    private final ParityStore parity = new ParityStore();
+    private GroupRebuilder rebuilder;
     private byte[] planned;
     private final BitSet plannedSlots = new BitSet();
     private int plannedRound = -1;
@@ -197,10 +196,7 @@ public final class ReceiverEngine implements TransferEngine {
     private long reportDueAt;
     private int roundEndClock;
     private long roundEndHeardAt;
-    private ByteBuffer decodeBuffer;
-    private int decodeBlock = -1;
     private long parityReceived;
-    private long packetsRebuilt;
 
     private ByteBuffer blockBuffer;
     private BlockAssembler assembler;
@@ -466,6 +462,7 @@ public final class ReceiverEngine implements TransferEngine {
         groups = new PacketGroups(layout);
         planned = new byte[groups.slots()];
         assembler = new BlockAssembler(target, layout, ASSEMBLY_SLOTS);
+        rebuilder = new GroupRebuilder(layout, groups, have, assembler, target);
         sha = sha256();
         state = State.READY;
         nextStatusAt = now + (long) (RANDOM.nextDouble() * statusInterval); // receivers of one group spread out
@@ -508,33 +505,30 @@ public final class ReceiverEngine implements TransferEngine {
             duplicates++;
             return;
         }
-        if (block == decodeBlock) {
-            decodeBlock = -1; // the copy kept for rebuilding lacks this packet
-        }
+        rebuilder.packetArrived(block);
         accept(block, packet, in.nioBuffer(Data.payloadOffset(in), length));
-        int group = groups.groupOf(block, packet);
-        int slot = groups.slot(block, group);
-        if (state == State.RECEIVING && parity.count(slot) > 0 && parity.count(slot) >= missingIn(block, group)) {
-            rebuild(block, group);
+        if (state == State.RECEIVING) {
+            rebuild(block, groups.groupOf(block, packet));
         }
     }
 
-    /** Takes a packet not held before (received, or rebuilt from parity). */
-    private void accept(int block, int packet, ByteBuffer payload) {
+    /** Takes a packet not held before (received, or rebuilt from parity); false when the receiver failed. */
+    private boolean accept(int block, int packet, ByteBuffer payload) {
         int length = payload.remaining();
         try {
             assembler.add(block, packet, payload);
         } catch (IOException e) {
             fail(Failure.TARGET, "writing to " + target.describe() + " failed: " + e.getMessage());
-            return;
+            return false;
         }
         have.set(layout.packetIndex(block, packet));
         uniqueReceived++;
         uniqueBytes += length;
         if (++blockReceived[block] == layout.packetsInBlock(block)) {
-            dropParity(block);
+            rebuilder.forget(block);
             blockComplete(block);
         }
+        return state == State.RECEIVING;
     }
 
     private void onParity(ByteBuf in) {
@@ -556,104 +550,19 @@ public final class ReceiverEngine implements TransferEngine {
             return;
         }
         parityReceived++;
-        int missing = blockReceived[block] == layout.packetsInBlock(block) ? 0 : missingIn(block, group);
-        int slot = groups.slot(block, group);
-        if (missing == 0 || !parity.add(slot, index, in, Parity.payloadOffset(in), Parity.payloadLength(in))) {
+        int missing = blockReceived[block] == layout.packetsInBlock(block) ? 0 : rebuilder.missing(block, group);
+        if (missing == 0 || !rebuilder.keep(block, group, index, in, Parity.payloadOffset(in), Parity.payloadLength(in))) {
             duplicates++;
             return;
         }
-        if (parity.count(slot) >= missing) {
-            rebuild(block, group);
-        }
+        rebuild(block, group);
     }
 
-    private int missingIn(int block, int group) {
-        int missing = 0;
-        long base = layout.packetIndex(block, 0);
-        for (int j = 0; j < groups.sources(block, group); j++) {
-            if (!have.get(base + groups.packet(block, group, j))) {
-                missing++;
-            }
-        }
-        return missing;
-    }
-
-    /**
-     * Rebuilds the missing packets of a group from as many held parity symbols: the packets held
-     * are read back (the block's stored bytes, from the window or the target), their share is taken
-     * out of each symbol, and the small system left is solved. A wrong symbol gives wrong packets,
-     * which the block's CRC32C then rejects, as it does a damaged packet.
-     */
     private void rebuild(int block, int group) {
-        int slot = groups.slot(block, group);
-        int sources = groups.sources(block, group);
-        int length = groups.symbolLength(block, group);
-        long base = layout.packetIndex(block, 0);
-        int[] missing = new int[sources];
-        int e = 0;
-        for (int j = 0; j < sources; j++) {
-            if (!have.get(base + groups.packet(block, group, j))) {
-                missing[e++] = j;
-            }
-        }
-        ParityStore.Held held = parity.get(slot);
-        int[] indices = java.util.Arrays.copyOf(held.indices, e);
-        byte[][] residuals = new byte[e][];
-        for (int t = 0; t < e; t++) {
-            residuals[t] = held.symbols[t];
-        }
-        parity.remove(slot);
         try {
-            loadForRebuild(block);
-        } catch (IOException e2) {
-            fail(Failure.TARGET, "reading back block " + block + " of " + target.describe() + ": " + e2.getMessage());
-            return;
-        }
-        int payload = layout.payloadSize();
-        for (int j = 0, m = 0; j < sources; j++) {
-            if (m < e && missing[m] == j) {
-                m++;
-                continue;
-            }
-            int packet = groups.packet(block, group, j);
-            for (int t = 0; t < e; t++) {
-                ParityCode.mulAdd(ParityCode.coefficient(sources, indices[t], j), decodeBuffer, packet * payload,
-                        residuals[t], 0, layout.packetLength(block, packet));
-            }
-        }
-        ParityCode.solve(sources, java.util.Arrays.copyOf(missing, e), indices, residuals, length);
-        for (int t = 0; t < e && state == State.RECEIVING; t++) {
-            int packet = groups.packet(block, group, missing[t]);
-            packetsRebuilt++;
-            accept(block, packet, ByteBuffer.wrap(residuals[t], 0, layout.packetLength(block, packet)));
-        }
-    }
-
-    /** The block's stored bytes as held now, in {@link #decodeBuffer}: what the window holds is written out first. */
-    private void loadForRebuild(int block) throws IOException {
-        if (decodeBlock == block) {
-            return;
-        }
-        if (decodeBuffer == null) {
-            decodeBuffer = ByteBuffer.allocateDirect(manifest.blockSize());
-        }
-        assembler.flush(block);
-        decodeBuffer.clear().limit(layout.storedLength(block));
-        target.read(decodeBuffer, layout.blockOffset(block));
-        decodeBuffer.clear();
-        decodeBlock = block;
-    }
-
-    /** The block is complete or must come again: its parity symbols are no use. */
-    private void dropParity(int block) {
-        if (block == decodeBlock) {
-            decodeBlock = -1;
-        }
-        if (parity.isEmpty()) {
-            return;
-        }
-        for (int g = 0; g < groups.groups(block); g++) {
-            parity.remove(groups.slot(block, g));
+            rebuilder.rebuildIfReady(block, group, this::accept);
+        } catch (IOException e) {
+            fail(Failure.TARGET, "reading back block " + block + " of " + target.describe() + ": " + e.getMessage());
         }
     }
 
@@ -723,7 +632,7 @@ public final class ReceiverEngine implements TransferEngine {
         uniqueReceived -= blockReceived[block];
         uniqueBytes -= layout.storedLength(block);
         blockReceived[block] = 0;
-        dropParity(block); // a wrong symbol may be why the block failed
+        rebuilder.forget(block); // a wrong symbol may be why the block failed
     }
 
     /** Hands a completed compressed block to the inflater: from the window, or read back from where it waited. */
@@ -1124,7 +1033,7 @@ public final class ReceiverEngine implements TransferEngine {
         boolean anyNeed = false;
         for (int g = 0; g < groupCount; g++) {
             int slot = groups.slot(block, g);
-            needs[g] = Math.max(0, missingIn(block, g) - parity.count(slot));
+            needs[g] = Math.max(0, rebuilder.missing(block, g) - rebuilder.held(block, g));
             anyNeed |= needs[g] > 0;
             beyondPlan |= needs[g] > Math.max(planned[slot] & 0xFF, floor.symbols(groups.sources(block, g)));
         }
@@ -1253,7 +1162,7 @@ public final class ReceiverEngine implements TransferEngine {
 
     /** Missing packets rebuilt from parity symbols. */
     public long packetsRebuilt() {
-        return packetsRebuilt;
+        return rebuilder == null ? 0 : rebuilder.rebuilt();
     }
 
     public PacketCounters counters() {
