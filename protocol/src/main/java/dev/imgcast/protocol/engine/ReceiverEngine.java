@@ -59,7 +59,9 @@ import java.util.zip.CRC32C;
  * writes the same state (the packet bitmap, the block window, the target, the counters), and it
  * is safer to change as one readable state machine than spread over files that share fields.
  * What stands alone is already its own class: the codecs ({@code wire/}), the
- * {@link BlockAssembler}, the {@code PacketBitmap}, the target and the outbox.
+ * {@link BlockAssembler}, the {@link GroupRebuilder} (parity kept and rebuilt), the
+ * {@code PacketBitmap}, the target and the outbox. The round report (needs per group, PLAN and
+ * floor, the wait) is the next candidate to stand alone.
  */
 public final class ReceiverEngine implements TransferEngine {
 

@@ -60,11 +60,13 @@ import java.util.function.Consumer;
  *
  * <p>Single-threaded: call every method from the same thread (the socket's event loop).
  *
- * <p>Why one class of about 800 lines: every transition (register, send, collect, verify) works on
+ * <p>Why one class of about 1,200 lines: every transition (register, send, collect, verify) works on
  * the same per-receiver table, round union and pacing state; one state machine in one file is
  * easier to reason about than the same fields shared across several. What stands alone is
- * already its own class: the codecs ({@code wire/}), the {@link RateController}, the outbox and
- * the image source.
+ * already its own class: the codecs ({@code wire/}), the {@link RateController}, the repair
+ * bookkeeping ({@link RepairPlan}, {@link RepairFloor}, {@link PacketGroups}), the outbox and the
+ * image source. The collection of round reports (window, round trip, PLAN) is the next candidate
+ * to stand alone.
  */
 public final class SenderEngine implements TransferEngine {
 
