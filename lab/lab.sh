@@ -52,6 +52,9 @@ add_host() { # LAB HOST MTU
   ip link add eth0 netns "$ns" mtu "$mtu" type veth peer name "v$host" netns "$lab-br" mtu "$mtu"
   ip -n "$ns" addr add "$ip/24" brd + dev eth0
   ip -n "$ns" link set eth0 up multicast on
+  # Frames leave a host one by one, as on a wire: a UDP GSO batch is cut into its datagrams at the
+  # host's interface, so the bridge (and its nftables loss) sees frames, not batches of 60.
+  ip -n "$ns" link set eth0 gso_max_segs 1
   ip -n "$ns" route add 224.0.0.0/4 dev eth0
   ip -n "$lab-br" link set "v$host" master br0 up
 }
