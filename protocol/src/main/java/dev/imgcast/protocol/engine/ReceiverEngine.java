@@ -100,6 +100,8 @@ public final class ReceiverEngine implements TransferEngine {
     static final long REPORT_MIN_INTERVAL = 20_000_000L;
     static final long RESULT_INTERVAL = 50_000_000L;
     static final long RESULT_PATIENCE = 3_000_000_000L;
+    /** How long a receiver that still misses packets answers VERIFY with reports before it gives up. */
+    static final long VERIFY_PATIENCE = 10_000_000_000L;
     static final int MAX_MANIFEST = 256 << 20;
     static final int HASH_BLOCKS_PER_POLL_RECEIVING = 2;
     static final int HASH_BLOCKS_PER_COMPLETION = 4;
@@ -192,6 +194,7 @@ public final class ReceiverEngine implements TransferEngine {
     private final BitSet plannedSlots = new BitSet();
     private int plannedRound = -1;
     private long lastJoinAt;
+    private long verifyWhileMissingSince;
     private long joinRtt;
     private RepairFloor floor = RepairFloor.NONE;
     private int reportDueRound = -1;
@@ -700,6 +703,7 @@ public final class ReceiverEngine implements TransferEngine {
         }
         int reported = RoundEnd.round(in);
         long window = RoundEnd.windowMicros(in) * 1000;
+        verifyWhileMissingSince = 0; // repair goes on
         if (reported != plannedRound) {
             plannedRound = reported; // a new round: what the sender planned for the last one is spent
             for (int slot = plannedSlots.nextSetBit(0); slot >= 0; slot = plannedSlots.nextSetBit(slot + 1)) {
@@ -743,7 +747,15 @@ public final class ReceiverEngine implements TransferEngine {
         if (state == State.RECEIVING || state == State.READY) {
             drainInflated(true);
             if (missing() > 0) {
-                // Our reports were lost, or a block failed its check late: ask again instead of failing.
+                // Our reports were lost, or a block failed its check late: ask again instead of
+                // failing, but not for ever (a sender that keeps asking to verify is not repairing).
+                if (verifyWhileMissingSince == 0) {
+                    verifyWhileMissingSince = now;
+                } else if (now - verifyWhileMissingSince > VERIFY_PATIENCE) {
+                    fail(Failure.VERIFICATION, "the sender asked for verification for " + VERIFY_PATIENCE / 1_000_000_000L
+                            + " s while " + missing() + " packets are still missing");
+                    return;
+                }
                 if (now - lastReportAt >= REPORT_MIN_INTERVAL) {
                     lastReportRound = Verify.rounds(in);
                     lastReportAt = now;
@@ -751,6 +763,7 @@ public final class ReceiverEngine implements TransferEngine {
                 }
                 return;
             }
+            verifyWhileMissingSince = 0;
             state = State.VERIFYING;
         }
     }
