@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link BundleTransferIT}.
  */
 class BundleIT {
-    private static final String VERSION = "img 0.1.0 (imgcast wire format v2)\n";
+    private static final String VERSION = "img 0.1.0 (imgcast wire format v3)\n";
     private static final Path IMG = Bundle.DIR.resolve("bin/img");
 
     @TempDir
@@ -133,8 +133,8 @@ class BundleIT {
         try (FileSystem zip = FileSystems.newFileSystem(jar)) {
             Path img = zip.getPath("dev/imgcast/agent/Img.class");
             String bytes = new String(Files.readAllBytes(img), StandardCharsets.ISO_8859_1);
-            assertTrue(bytes.contains("imgcast wire format v2"));
-            Files.write(img, bytes.replace("imgcast wire format v2", "imgcast wire format v9").getBytes(StandardCharsets.ISO_8859_1));
+            assertTrue(bytes.contains("imgcast wire format v3"));
+            Files.write(img, bytes.replace("imgcast wire format v3", "imgcast wire format v9").getBytes(StandardCharsets.ISO_8859_1));
         }
         assertTrue(Files.getLastModifiedTime(jar).compareTo(Files.getLastModifiedTime(home.resolve("lib/img.aot"))) > 0);
         // JDK 25.0.3 would take Img from the cache, unchanged (JDK-8377932): the launcher must not offer it

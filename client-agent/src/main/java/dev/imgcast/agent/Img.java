@@ -5,7 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The img command. */
-@Command(name = "img", mixinStandardHelpOptions = true, version = "img 0.1.0 (imgcast wire format v2)",
+@Command(name = "img", mixinStandardHelpOptions = true, version = "img 0.1.0 (imgcast wire format v3)",
         description = "Multicast disk imaging: one stream, many disks.",
         subcommands = {SessionCommand.class, SendCommand.class, ReceiveCommand.class},
         footer = {"", ExitCode.HELP})

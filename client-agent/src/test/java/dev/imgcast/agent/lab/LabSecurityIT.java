@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Wire format v2 against a hostile host of the lab (host x, {@link LabHijacker}), with the real
+ * Wire format v3 against a hostile host of the lab (host x, {@link LabHijacker}), with the real
  * img command and small images: a host that re-multicasts the sender's announcements and relays
  * what it is sent, a recording of an earlier transfer with the same secret played back before and
  * during a new one, and a receiver with the wrong secret.
