@@ -53,8 +53,8 @@ public final class ParityCodeMeasure {
         System.out.printf("encode one parity symbol, k=%d x %d bytes, byte[] sources:     %6.0f MB/s of source%n", K, LENGTH, arrays);
         System.out.printf("encode one parity symbol, k=%d x %d bytes, direct ByteBuffers: %6.0f MB/s of source%n", K, LENGTH, buffers);
         for (int e : new int[] {5, 60}) {
-            int[] missing = Arrays.copyOf(shuffled(random, K), e);
-            int[] held = Arrays.copyOf(shuffled(random, parity.length), e);
+            int[] missing = Arrays.copyOf(ParityCodeTest.shuffled(random, K), e);
+            int[] held = Arrays.copyOf(ParityCodeTest.shuffled(random, parity.length), e);
             byte[][] heldParity = new byte[e][];
             for (int t = 0; t < e; t++) {
                 heldParity[t] = parity[held[t]];
@@ -95,20 +95,6 @@ public final class ParityCodeMeasure {
         }
         sink += (long) best;
         return best;
-    }
-
-    private static int[] shuffled(Random random, int n) {
-        int[] values = new int[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int swap = values[i];
-            values[i] = values[j];
-            values[j] = swap;
-        }
-        return values;
     }
 
     @FunctionalInterface

@@ -334,7 +334,8 @@ class ParityCodeTest {
         return symbols;
     }
 
-    private static int[] shuffled(Random random, int n) {
+    /** 0..n-1 in a random order (also used by ParityCodeMeasure). */
+    static int[] shuffled(Random random, int n) {
         int[] values = new int[n];
         for (int i = 0; i < n; i++) {
             values[i] = i;
