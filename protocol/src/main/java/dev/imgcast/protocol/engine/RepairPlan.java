@@ -19,6 +19,9 @@ import java.util.BitSet;
 final class RepairPlan {
     /** Queue entries with this bit are parity: group << 8 | index; else a packet number. */
     static final int PARITY = 0x4000_0000;
+    private static final byte NONE = 0;
+    private static final byte MARKED = 1;
+    private static final byte WHOLE = 2;
 
     private final ImageLayout layout;
     private final PacketGroups groups;
@@ -100,7 +103,8 @@ final class RepairPlan {
         int most = 0;
         int per = groups.groupsPerBlock();
         int[] parity = new int[blockCount * per];
-        boolean[] sources = new boolean[blockCount * per];
+        // Per group: NONE (parity only), MARKED (resend what receivers marked) or WHOLE (resend it all).
+        byte[] resend = new byte[blockCount * per];
         for (int w = 0; w < blockCount; w++) {
             int block = window[w];
             int count = groups.groups(block);
@@ -123,8 +127,8 @@ final class RepairPlan {
                     // repair too, and a round more costs every receiver a report window.
                     wanted = Math.max(asked == 0 ? 0 : asked + margin + asked * margin / 4, floor.symbols(k));
                     // Someone misses the whole group, or it used its last parity symbol: send packets.
-                    sources[w * per + g] = wanted >= k || wanted > groups.maxParity(block, g) - paritySent(block, g);
-                    if (sources[w * per + g]) {
+                    if (wanted >= k || wanted > groups.maxParity(block, g) - paritySent(block, g)) {
+                        resend[w * per + g] = Math.max(asked, floor.symbols(k)) >= k ? WHOLE : MARKED;
                         wanted = 0;
                     }
                 }
@@ -150,10 +154,10 @@ final class RepairPlan {
         for (int w = 0; w < blockCount; w++) {
             int block = window[w];
             for (int g = 0; g < groups.groups(block); g++) {
-                if (!sources[w * per + g]) {
+                if (resend[w * per + g] == NONE) {
                     continue;
                 }
-                boolean whole = Math.max(need(block, g), floor.symbols(groups.sources(block, g))) >= groups.sources(block, g);
+                boolean whole = resend[w * per + g] == WHOLE;
                 for (int j = 0; j < groups.sources(block, g); j++) {
                     int p = groups.packet(block, g, j);
                     if (whole || union.get(layout.packetIndex(block, p))) {
