@@ -85,6 +85,9 @@ final class GroupRebuilder {
 
     /** Rebuilds the group if it holds enough symbols (and forgets them if the group came whole). */
     void rebuildIfReady(int block, int group, Packets to) throws IOException {
+        if (store.isEmpty()) {
+            return; // the common case, on every DATA packet: no symbol waits anywhere
+        }
         int slot = groups.slot(block, group);
         if (store.count(slot) == 0) {
             return;
