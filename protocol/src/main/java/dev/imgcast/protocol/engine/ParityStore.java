@@ -32,7 +32,6 @@ final class ParityStore {
 
     private final Map<Integer, Held> bySlot = new HashMap<>();
     private long bytes;
-    private long refused;
 
     /** Keeps a symbol; false if it is held already or the store is full. */
     boolean add(int slot, int index, ByteBuf from, int offset, int length) {
@@ -41,7 +40,6 @@ final class ParityStore {
             return false;
         }
         if (bytes + length > MAX_BYTES) {
-            refused++;
             if (held.count == 0) {
                 bySlot.remove(slot);
             }
@@ -79,13 +77,5 @@ final class ParityStore {
 
     boolean isEmpty() {
         return bySlot.isEmpty();
-    }
-
-    long bytes() {
-        return bytes;
-    }
-
-    long refused() {
-        return refused;
     }
 }

@@ -119,11 +119,6 @@ public final class RateController {
         }
     }
 
-    /** The loss taken as the link's own, not caused by the rate (fades unless seen again). */
-    double noise() {
-        return noise;
-    }
-
     /** The lowest loss of the recent intervals, NaN before the first. */
     double floor() {
         int n = Math.min(samples, WINDOW);

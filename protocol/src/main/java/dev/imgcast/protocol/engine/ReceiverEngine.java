@@ -201,7 +201,6 @@ public final class ReceiverEngine implements TransferEngine {
     private long reportDueAt;
     private int roundEndClock;
     private long roundEndHeardAt;
-    private long parityReceived;
 
     private ByteBuffer blockBuffer;
     private BlockAssembler assembler;
@@ -554,7 +553,6 @@ public final class ReceiverEngine implements TransferEngine {
             outOfRange++;
             return;
         }
-        parityReceived++;
         int missing = blockReceived[block] == layout.packetsInBlock(block) ? 0 : rebuilder.missing(block, group);
         if (missing == 0 || !rebuilder.keep(block, group, index, in, Parity.payloadOffset(in), Parity.payloadLength(in))) {
             duplicates++;
@@ -1168,11 +1166,6 @@ public final class ReceiverEngine implements TransferEngine {
 
     public long crcFailures() {
         return crcFailures;
-    }
-
-    /** Parity symbols received (useful or not). */
-    public long parityReceived() {
-        return parityReceived;
     }
 
     /** Missing packets rebuilt from parity symbols. */

@@ -1096,10 +1096,6 @@ public final class SenderEngine implements TransferEngine {
         return rate.decreases();
     }
 
-    /** Rate cuts undone because the loss behind them was the link's, not caused by the rate. */
-    public long rateCutsUndone() {
-        return rate.undone();
-    }
 
     public long dataPackets() {
         return dataPackets;
