@@ -38,6 +38,7 @@ final class DeviceRun {
     private final String interfaceName;
     private final String hostname;
     private final Duration senderWait;
+    private boolean resume;
 
     DeviceRun(RegistryClient registry, String name, Path disk, String interfaceName, String hostname) {
         this(registry, name, disk, interfaceName, hostname, SENDER_WAIT);
@@ -51,6 +52,12 @@ final class DeviceRun {
         this.interfaceName = interfaceName;
         this.hostname = hostname;
         this.senderWait = senderWait;
+    }
+
+    /** Keeps what the disk already holds of the image (see {@link ReceiveSettings#resume()}). */
+    DeviceRun resume(boolean keep) {
+        this.resume = keep;
+        return this;
     }
 
     /** Receives the image onto the disk; the exit code. */
@@ -117,7 +124,7 @@ final class DeviceRun {
 
     /** How this device receives: as a device of a session, from the sender session-service names only. */
     ReceiveSettings receiveSettings(DeviceView view) {
-        return ReceiveSettings.forSession(hostname).withSender(sender(view));
+        return ReceiveSettings.forSession(hostname).withSender(sender(view)).withResume(resume);
     }
 
     /**

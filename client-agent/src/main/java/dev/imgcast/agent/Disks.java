@@ -1,5 +1,6 @@
 package dev.imgcast.agent;
 
+import dev.imgcast.protocol.image.BlockDevices;
 import java.io.IOException;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -36,6 +37,40 @@ final class Disks {
         }
         if (Files.exists(target) ? !Files.isWritable(target) : !Files.isWritable(parent)) {
             throw new Img.Problem(ExitCode.DISK, (Files.exists(target) ? target : parent) + " is not writable");
+        }
+        String busy = BlockDevices.whyBusy(target);
+        if (busy != null) {
+            throw new Img.Problem(ExitCode.DISK, busy);
+        }
+    }
+
+    /**
+     * After a whole disk was written: asks the kernel to read its partition table again (the
+     * BLKRRPART ioctl, through util-linux's blockdev), so the new partitions appear without a
+     * reboot. Says what happened, in a line for the device's screen.
+     */
+    static String rereadPartitions(Path disk) {
+        if (!BlockDevices.isWholeDisk(disk)) {
+            return null;
+        }
+        try {
+            Process p = new ProcessBuilder("blockdev", "--rereadpt", disk.toString()).redirectErrorStream(true).start();
+            String said = new String(p.getInputStream().readAllBytes()).trim();
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "the kernel did not re-read the partition table of " + disk + " within 30 s; reboot before use";
+            }
+            if (p.exitValue() == 0) {
+                return "partition table of " + disk + " re-read by the kernel";
+            }
+            return "the kernel did not re-read the partition table of " + disk + " (" + (said.isEmpty() ? "blockdev exit "
+                    + p.exitValue() : said.lines().reduce((a, b) -> b).orElse(said)) + "); reboot or run partprobe before use";
+        } catch (IOException e) {
+            return "could not ask the kernel to re-read the partition table of " + disk + " (" + e.getMessage()
+                    + "); reboot or run partprobe before use";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while the kernel re-read the partition table of " + disk;
         }
     }
 

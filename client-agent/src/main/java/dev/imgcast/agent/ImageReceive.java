@@ -76,8 +76,19 @@ final class ImageReceive {
                 result.outOfRange() + result.crcFailures() == 0 ? ""
                         : String.format(Locale.ROOT, "; %d authentic packets out of range, %d blocks failed their CRC32C"
                                 + " and were fetched again", result.outOfRange(), result.crcFailures()));
+        if (result.bytesReused() > 0) {
+            out.printf(Locale.ROOT, "resumed: kept %s of the image (%.0f%%) already on %s; received %s of the %s it sends"
+                    + " (%.0f%%)%n", Sizes.human(result.bytesReused()), 100.0 * result.bytesReused() / Math.max(1, result.imageSize()),
+                    target, Sizes.human(result.bytesReceived()), Sizes.human(result.bytesToReceive()),
+                    100.0 * result.bytesReceived() / Math.max(1, result.bytesToReceive()));
+        }
         if (result.verified()) {
-            out.println("verified SHA-256 " + result.sha256());
+            out.println("verified SHA-256 " + result.sha256() + (result.verifiedOnDevice()
+                    ? " (read back from the device with O_DIRECT, past the page cache)" : ""));
+            String partitions = Disks.rereadPartitions(target);
+            if (partitions != null) {
+                out.println(partitions);
+            }
             return new Received(ExitCode.VERIFIED, result);
         }
         System.err.println("img: " + result.message());

@@ -37,6 +37,11 @@ public final class ReceiveCommand implements Callable<Integer> {
                     + " authentic announcement names itself).")
     String sender;
 
+    @Option(names = "--resume",
+            description = "Keep what TARGET already holds of the image: blocks whose checksum matches are neither"
+                    + " received nor written again (after a failed or interrupted receive).")
+    boolean resume;
+
     @Option(names = "--name", paramLabel = "NAME",
             description = "How this device appears in the sender's report (default: the host name).")
     String name;
@@ -51,6 +56,7 @@ public final class ReceiveCommand implements Callable<Integer> {
             if (sender != null) {
                 receive = receive.withSender(parseSender(sender));
             }
+            receive = receive.withResume(resume);
         } catch (IllegalArgumentException e) {
             throw Img.Problem.usage(e.getMessage());
         }

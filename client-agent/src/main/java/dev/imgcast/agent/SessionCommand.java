@@ -69,6 +69,11 @@ public final class SessionCommand implements Callable<Integer> {
     @Option(names = "--hostname", paramLabel = "NAME", description = "How this device is shown (default: the host name).")
     String hostname;
 
+    @Option(names = "--resume", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "As a client: keep what --disk already holds of the image, so a device that failed or"
+                    + " lost power receives only what it lacks (default: on; --no-resume writes every block).")
+    boolean resume;
+
     @Option(names = "--go", description = "As the master, start (as g does) as soon as a device has registered.")
     boolean go;
 
@@ -112,7 +117,7 @@ public final class SessionCommand implements Callable<Integer> {
             System.out.println("img: left session " + name + " before imaging started");
             return ExitCode.FAILED;
         }
-        DeviceRun run = new DeviceRun(registry, name, disk, interfaceName, host);
+        DeviceRun run = new DeviceRun(registry, name, disk, interfaceName, host).resume(resume);
         return view.master() ? run.send(view, bitsPerSecond, payload) : run.receive(view);
     }
 

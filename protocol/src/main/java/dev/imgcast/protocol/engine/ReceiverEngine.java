@@ -108,6 +108,8 @@ public final class ReceiverEngine implements TransferEngine {
     /** Blocks gathered in memory before they are written (16 MiB at 1 MiB blocks). */
     static final int ASSEMBLY_SLOTS = 16;
     static final int HASH_BLOCKS_PER_POLL_VERIFYING = 16;
+    /** Blocks a resumed receiver reads from its target per poll to see whether they already hold the image. */
+    static final int RESUME_BLOCKS_PER_POLL = 4;
     /** A sender that announces but answers none of our JOINs for this long is not taken (a replay). */
     static final long JOIN_PATIENCE = 5_000_000_000L;
     /** How long only an older wire format may be heard before the receiver says so and gives up. */
@@ -208,6 +210,12 @@ public final class ReceiverEngine implements TransferEngine {
     private MessageDigest sha;
     private int hashCursor;
     private byte[] writtenSha = new byte[32];
+    private boolean deviceVerify;
+    private boolean forcedForVerify;
+    private int resumeCursor = -1;
+    private long reusedPackets;
+    private long reusedBytes;
+    private long reusedStoredBytes;
     private long resultSentAt;
     private long nextResultAt;
 
@@ -468,6 +476,8 @@ public final class ReceiverEngine implements TransferEngine {
         assembler = new BlockAssembler(target, layout, ASSEMBLY_SLOTS);
         rebuilder = new GroupRebuilder(layout, groups, have, assembler, target);
         sha = sha256();
+        deviceVerify = target.verifiesOnDevice();
+        resumeCursor = target.resumes() ? 0 : -1;
         state = State.READY;
         nextStatusAt = now + (long) (RANDOM.nextDouble() * statusInterval); // receivers of one group spread out
         log.accept("registered (" + Accept.registered(in) + " so far); waiting for the start");
@@ -619,7 +629,7 @@ public final class ReceiverEngine implements TransferEngine {
             return;
         }
         completeBlocks.set(block);
-        if (block == hashCursor) {
+        if (block == hashCursor && !deviceVerify) {
             sha.update(blockBuffer);
             hashCursor++;
             // Repairs complete blocks in order: catch up over blocks that completed earlier.
@@ -839,7 +849,7 @@ public final class ReceiverEngine implements TransferEngine {
                 if (senderSilent(now)) {
                     return now;
                 }
-                boolean hashed = advanceHash(HASH_BLOCKS_PER_POLL_RECEIVING);
+                boolean hashed = resumeScan(RESUME_BLOCKS_PER_POLL) | advanceHash(HASH_BLOCKS_PER_POLL_RECEIVING);
                 if (reportDueRound >= 0 && now >= reportDueAt) {
                     drainInflated(true);
                     lastReportRound = reportDueRound;
@@ -860,6 +870,15 @@ public final class ReceiverEngine implements TransferEngine {
                 return hashed ? Math.min(wake, now + 2_000_000L) : wake;
             }
             case VERIFYING -> {
+                if (deviceVerify && !forcedForVerify) {
+                    forcedForVerify = true;
+                    try {
+                        target.force(); // what the device holds is what gets hashed
+                    } catch (IOException e) {
+                        fail(Failure.TARGET, "flushing " + target.describe() + " failed: " + e.getMessage());
+                        return now;
+                    }
+                }
                 advanceHash(HASH_BLOCKS_PER_POLL_VERIFYING);
                 if (state == State.VERIFYING && hashCursor >= layout.blockCount()) {
                     finishVerification();
@@ -916,8 +935,8 @@ public final class ReceiverEngine implements TransferEngine {
 
     /** Hashes up to {@code maxBlocks} blocks at the cursor; true when it hashed any. */
     private boolean advanceHash(int maxBlocks) {
-        if (sha == null) {
-            return false;
+        if (sha == null || deviceVerify && state != State.VERIFYING) {
+            return false; // a device is hashed once, from the device, when everything is written
         }
         boolean any = false;
         for (int i = 0; i < maxBlocks && hashCursor < layout.blockCount(); i++) {
@@ -928,13 +947,19 @@ public final class ReceiverEngine implements TransferEngine {
             }
             any = true;
             try {
-                if (zero && !target.unwrittenReadsZero()) {
+                if (zero && !target.unwrittenReadsZero() && !readsZero(block)) {
                     if (zeros == null) {
                         zeros = ByteBuffer.allocateDirect(manifest.blockSize());
                     }
                     target.write(zeros.clear().limit(layout.blockLength(block)), layout.blockOffset(block));
                 }
-                readBlock(block);
+                if (deviceVerify) {
+                    blockBuffer.clear().limit(layout.blockLength(block));
+                    target.readFromDevice(blockBuffer, layout.blockOffset(block));
+                    blockBuffer.flip();
+                } else {
+                    readBlock(block);
+                }
             } catch (IOException e) {
                 fail(Failure.TARGET, "block " + block + " of " + target.describe() + ": " + e.getMessage());
                 return false;
@@ -943,6 +968,71 @@ public final class ReceiverEngine implements TransferEngine {
             hashCursor++;
         }
         return any;
+    }
+
+    /** With resume: true when the zero block already reads as zeros, so it need not be written. */
+    private boolean readsZero(int block) throws IOException {
+        if (!target.resumes()) {
+            return false;
+        }
+        readBlock(block);
+        while (blockBuffer.remaining() >= Long.BYTES) {
+            if (blockBuffer.getLong() != 0) {
+                return false;
+            }
+        }
+        while (blockBuffer.hasRemaining()) {
+            if (blockBuffer.get() != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Resume: reads up to {@code maxBlocks} blocks nothing has arrived for yet from the target and
+     * takes each whose CRC32C matches the manifest as held, so it is neither asked for nor written.
+     * Runs ahead of the stream (a disk reads faster than the network brings); a block the stream
+     * reached first is simply received. True when it read any.
+     */
+    private boolean resumeScan(int maxBlocks) {
+        if (resumeCursor < 0) {
+            return false;
+        }
+        int read = 0;
+        while (read < maxBlocks && resumeCursor < layout.blockCount()) {
+            int block = resumeCursor++;
+            if (manifest.isZero(block) || completeBlocks.get(block) || blockReceived[block] > 0) {
+                continue;
+            }
+            read++;
+            try {
+                readBlock(block);
+            } catch (IOException e) {
+                fail(Failure.TARGET, "reading block " + block + " of " + target.describe() + " to resume: " + e.getMessage());
+                return false;
+            }
+            CRC32C crc = new CRC32C();
+            crc.update(blockBuffer);
+            if ((int) crc.getValue() == manifest.crc32c(block)) {
+                int packets = layout.packetsInBlock(block);
+                for (int p = 0; p < packets; p++) {
+                    have.set(layout.packetIndex(block, p));
+                }
+                blockReceived[block] = packets;
+                reusedPackets += packets;
+                reusedBytes += layout.blockLength(block);
+                reusedStoredBytes += layout.storedLength(block);
+                rebuilder.forget(block);
+                completeBlocks.set(block);
+            }
+        }
+        if (resumeCursor >= layout.blockCount()) {
+            resumeCursor = -1;
+            log.accept("resume: " + Sizes.human(reusedBytes) + " of the image already on " + target.describe()
+                    + " and kept");
+        }
+        return read > 0;
     }
 
     private void finishVerification() {
@@ -955,7 +1045,8 @@ public final class ReceiverEngine implements TransferEngine {
         writtenSha = sha.digest();
         if (MessageDigest.isEqual(writtenSha, manifest.sha256())) {
             verified = true;
-            message = "verified SHA-256 " + HexFormat.of().formatHex(writtenSha);
+            message = "verified SHA-256 " + HexFormat.of().formatHex(writtenSha)
+                    + (deviceVerify ? " (read back from the device, past the page cache)" : "");
         } else {
             failure = Failure.VERIFICATION;
             message = "SHA-256 of what was written is " + HexFormat.of().formatHex(writtenSha) + ", expected "
@@ -1132,7 +1223,22 @@ public final class ReceiverEngine implements TransferEngine {
     }
 
     public long missing() {
-        return nonZeroPackets - uniqueReceived;
+        return nonZeroPackets - uniqueReceived - reusedPackets;
+    }
+
+    /** Image bytes (raw) a resumed receiver found already on its target and kept. */
+    public long bytesReused() {
+        return reusedBytes;
+    }
+
+    /** The same in stored (as sent) form: with {@link #bytesReceived}, what this receiver holds of {@link #bytesToReceive}. */
+    public long storedBytesReused() {
+        return reusedStoredBytes;
+    }
+
+    /** True when the SHA-256 was taken from the device itself, past the page cache. */
+    public boolean verifiedOnDevice() {
+        return deviceVerify;
     }
 
     public long imageSize() {

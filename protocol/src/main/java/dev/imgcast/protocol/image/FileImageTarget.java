@@ -1,5 +1,7 @@
 package dev.imgcast.protocol.image;
 
+import com.sun.nio.file.ExtendedOpenOption;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,16 +12,30 @@ import java.nio.file.attribute.PosixFileAttributes;
 
 /**
  * A receiver's target on the local machine: a regular file (created or replaced) or a block
- * device (written in place, never smaller than the image). Nothing is opened for writing before
- * {@link #prepare}.
+ * device (written in place, never smaller than the image, never while anything uses it). Nothing
+ * is opened for writing before {@link #prepare}. A block device is verified from the device: the
+ * read-back opens it a second time with {@code O_DIRECT}, past the page cache.
  */
 public final class FileImageTarget implements ImageTarget {
+    private static final int MIN_ALIGNMENT = 4096;
+
     private final Path path;
+    private final boolean resume;
     private FileChannel channel;
+    private FileChannel direct;
+    private int alignment;
+    private ByteBuffer aligned;
     private boolean blockDevice;
+    private boolean keptContent;
 
     public FileImageTarget(Path path) {
+        this(path, false);
+    }
+
+    /** With {@code resume}, what the target already holds is kept: blocks that match the image are not received again. */
+    public FileImageTarget(Path path, boolean resume) {
         this.path = path;
+        this.resume = resume;
     }
 
     @Override
@@ -42,7 +58,7 @@ public final class FileImageTarget implements ImageTarget {
                         return "device " + path + " holds " + Sizes.human(size) + ", the image needs "
                                 + Sizes.human(imageSize);
                     }
-                    return null;
+                    return BlockDevices.whyBusy(path);
                 }
             }
             Path directory = path.toAbsolutePath().getParent();
@@ -68,7 +84,21 @@ public final class FileImageTarget implements ImageTarget {
     public void prepare(long imageSize) throws IOException {
         blockDevice = Files.exists(path) && Files.readAttributes(path, PosixFileAttributes.class).isOther();
         if (blockDevice) {
+            String busy = BlockDevices.whyBusy(path); // again: something may have mounted it since the check
+            if (busy != null) {
+                throw new IOException(busy);
+            }
             channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            openDirect();
+            keptContent = true;
+        } else if (resume && Files.exists(path) && Files.size(path) > 0) {
+            channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            if (channel.size() > imageSize) {
+                channel.truncate(imageSize);
+            } else if (channel.size() < imageSize) {
+                channel.write(ByteBuffer.allocate(1), imageSize - 1);
+            }
+            keptContent = true;
         } else {
             channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING);
@@ -79,9 +109,57 @@ public final class FileImageTarget implements ImageTarget {
         }
     }
 
+    /** The second, uncached descriptor of a block device; without it (no O_DIRECT here) verification reads cached. */
+    private void openDirect() {
+        try {
+            int blockSize = (int) Math.min(1 << 20, Files.getFileStore(path).getBlockSize());
+            alignment = Math.max(MIN_ALIGNMENT, blockSize);
+            direct = FileChannel.open(path, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
+        } catch (IOException | UnsupportedOperationException e) {
+            direct = null;
+        }
+    }
+
     @Override
     public boolean unwrittenReadsZero() {
-        return !blockDevice;
+        return !keptContent;
+    }
+
+    @Override
+    public boolean resumes() {
+        return resume;
+    }
+
+    @Override
+    public boolean verifiesOnDevice() {
+        return direct != null;
+    }
+
+    @Override
+    public void readFromDevice(ByteBuffer into, long offset) throws IOException {
+        if (direct == null) {
+            read(into, offset);
+            return;
+        }
+        // O_DIRECT wants the offset, the length and the buffer's address aligned to the device's block size
+        long start = offset - Math.floorMod(offset, alignment);
+        int lead = (int) (offset - start);
+        int wanted = lead + into.remaining();
+        int length = (wanted + alignment - 1) / alignment * alignment;
+        if (aligned == null || aligned.capacity() < length) {
+            aligned = ByteBuffer.allocateDirect(length + alignment).alignedSlice(alignment);
+        }
+        ByteBuffer buffer = aligned.clear().limit(length);
+        while (buffer.position() < wanted) {
+            int n = direct.read(buffer, start + buffer.position());
+            if (n <= 0 || buffer.position() % alignment != 0) {
+                break; // the end of the device
+            }
+        }
+        if (buffer.position() < wanted) {
+            throw new EOFException(path + " ends at " + (start + buffer.position()) + ", before " + (offset + into.remaining()));
+        }
+        into.put(buffer.flip().position(lead).limit(wanted));
     }
 
     @Override
@@ -103,6 +181,13 @@ public final class FileImageTarget implements ImageTarget {
 
     @Override
     public void close() {
+        if (direct != null) {
+            try {
+                direct.close();
+            } catch (IOException ignored) {
+                // only read from
+            }
+        }
         if (channel != null) {
             try {
                 channel.close();

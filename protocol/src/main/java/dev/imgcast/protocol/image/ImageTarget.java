@@ -21,6 +21,29 @@ public interface ImageTarget {
 
     void read(ByteBuffer into, long offset) throws IOException;
 
+    /**
+     * True when what the target holds before the transfer may already be part of the image (a
+     * resumed transfer): the receiver checks each block against the manifest and keeps those that
+     * match. Such a target is not emptied by {@link #prepare}.
+     */
+    default boolean resumes() {
+        return false;
+    }
+
+    /**
+     * True when the final verification reads the image back from the device itself, bypassing the
+     * page cache ({@link #readFromDevice}); the receiver then hashes after the transfer instead of
+     * while it runs.
+     */
+    default boolean verifiesOnDevice() {
+        return false;
+    }
+
+    /** Reads as {@link #read} does, but from the device, past the page cache, where the target can. */
+    default void readFromDevice(ByteBuffer into, long offset) throws IOException {
+        read(into, offset);
+    }
+
     /** Pushes everything written to the device. */
     void force() throws IOException;
 

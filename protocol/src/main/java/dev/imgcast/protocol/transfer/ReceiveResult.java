@@ -21,11 +21,13 @@ import java.util.Map;
  * @param rejections    datagrams rejected, by verdict
  * @param outOfRange    authentic packets outside the image
  * @param crcFailures   blocks that failed their CRC32C and were fetched again
+ * @param bytesReused   image bytes a resumed receiver found already on its target and kept
+ * @param verifiedOnDevice true when the SHA-256 was read back from the device itself, past the page cache
  * @param error         why the run itself failed (sockets), else null
  */
 public record ReceiveResult(TransferStatus status, ReceiverEngine.Failure failure, String message, String sha256,
         long imageSize, long bytesToReceive, long bytesReceived, long duplicates, long rejected, Map<Verdict, Long> rejections,
-        long outOfRange, long crcFailures, Throwable error) {
+        long outOfRange, long crcFailures, long bytesReused, boolean verifiedOnDevice, Throwable error) {
 
     public ReceiveResult {
         rejections = Collections.unmodifiableMap(rejections.isEmpty() ? new EnumMap<>(Verdict.class)
@@ -48,6 +50,7 @@ public record ReceiveResult(TransferStatus status, ReceiverEngine.Failure failur
         TransferStatus status = error == null ? TransferStatus.of(engine) : TransferStatus.FAILED;
         return new ReceiveResult(status, engine.failure(), engine.message(), engine.writtenSha256(),
                 engine.imageSize(), engine.bytesToReceive(), engine.bytesReceived(), engine.duplicates(), engine.counters().rejected(),
-                engine.counters().rejections(), engine.outOfRange(), engine.crcFailures(), error);
+                engine.counters().rejections(), engine.outOfRange(), engine.crcFailures(), engine.bytesReused(),
+                engine.verifiedOnDevice(), error);
     }
 }

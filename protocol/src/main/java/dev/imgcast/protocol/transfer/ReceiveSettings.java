@@ -12,11 +12,14 @@ import java.time.Duration;
  * @param senderTimeout give up when the sender falls silent this long during the transfer
  * @param sender        take as sender only a host with this address (a session's sender, as the registry
  *                      gives it); null: the host whose authentic announcement names itself
+ * @param resume        keep what the target already holds: blocks whose CRC32C matches the manifest are
+ *                      neither asked for nor written again (a device resuming after a failure)
  */
-public record ReceiveSettings(String host, Duration listenTimeout, Duration senderTimeout, InetAddress sender) {
+public record ReceiveSettings(String host, Duration listenTimeout, Duration senderTimeout, InetAddress sender,
+        boolean resume) {
 
     public ReceiveSettings(String host, Duration listenTimeout, Duration senderTimeout) {
-        this(host, listenTimeout, senderTimeout, null);
+        this(host, listenTimeout, senderTimeout, null, false);
     }
 
     public ReceiveSettings {
@@ -36,6 +39,11 @@ public record ReceiveSettings(String host, Duration listenTimeout, Duration send
 
     /** The same, accepting a sender at {@code address} only. */
     public ReceiveSettings withSender(InetAddress address) {
-        return new ReceiveSettings(host, listenTimeout, senderTimeout, address);
+        return new ReceiveSettings(host, listenTimeout, senderTimeout, address, resume);
+    }
+
+    /** The same, resuming (or not) over what the target holds. */
+    public ReceiveSettings withResume(boolean keep) {
+        return new ReceiveSettings(host, listenTimeout, senderTimeout, sender, keep);
     }
 }

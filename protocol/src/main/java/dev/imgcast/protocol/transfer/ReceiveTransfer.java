@@ -32,7 +32,7 @@ public final class ReceiveTransfer {
      */
     public ReceiveTransfer(NetworkSettings network, ReceiveSettings settings, Path target, Consumer<String> log) {
         this.network = network.resolve();
-        this.target = new FileImageTarget(target);
+        this.target = new FileImageTarget(target, settings.resume());
         int nodeId = 0;
         while (nodeId == 0) {
             nodeId = RANDOM.nextInt();

@@ -54,7 +54,7 @@ public record TransferProgress(Phase phase, long bytesDone, long bytesTotal, int
             case VERIFYING, REPORTING -> Phase.VERIFYING;
             case DONE -> Phase.DONE;
         };
-        return new TransferProgress(phase, engine.bytesReceived(), engine.bytesToReceive(), engine.round(),
+        return new TransferProgress(phase, engine.bytesReceived() + engine.storedBytesReused(), engine.bytesToReceive(), engine.round(),
                 engine.missing(), 0, 0, 0, 0);
     }
 }
