@@ -163,7 +163,7 @@ class DeviceScreenTest {
 
     @Test
     void mIsOfferedOnlyToADeviceThatCanBecomeTheSource() {
-        String noSource = "no source yet: press m on the device to image, or start the session from the server";
+        String noSource = "no source yet: press m on the device whose disk is the image, or start the session from the server";
         DeviceView blank = view("11.3", "NONE", "REGISTERED", "OPEN", "NONE", "registered", noSource);
         DeviceScreen screen = screen(true);
         screen.show(blank);
