@@ -125,6 +125,11 @@ class SessionLabIT {
                 assertEquals(0, Lab.waitFor(late, 120), lab.log("late"));
                 assertEquals(0, Lab.waitFor(nextMaster, 120), lab.log("next-master"));
                 assertEquals(image2Sha, Images.sha256(dir.resolve("disk3")), "the late device got run 2's image");
+                // plain lines: times as local times, each state once
+                assertFalse(Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}").matcher(lab.log("late")).find(),
+                        "a raw instant on the queued device:\n" + lab.log("late"));
+                assertTrue(lab.log("late").contains(" local ("), lab.log("late"));
+                assertEquals(1, lab.log("master").split("session mcast02 run 1 STARTED:", -1).length - 1, lab.log("master"));
                 JsonObject run2 = svc.awaitState("mcast02", 2, "FINISHED", 30);
                 assertEquals("clients=1 reached (1 registered)", run2.getString("startReason"));
                 assertVerified(run2, image2Sha, "pc-late");
