@@ -111,7 +111,12 @@ public final class SessionCommand implements Callable<Integer> {
         String host = hostname != null ? hostname : Disks.hostName();
         DeviceView view = registry.register(name, registration(rules, host), token);
         DeviceScreen screen = new DeviceScreen(Progress.onTerminal(), name, interfaceName, host, registry.server());
-        view = new StartWait(registry, screen, go).await(view);
+        try {
+            view = new StartWait(registry, screen, go).await(view);
+        } catch (RuntimeException e) {
+            screen.end();  // no redraw over the message that says why
+            throw e;
+        }
         if (view == null) {
             screen.end();
             System.out.println("img: left session " + name + " before imaging started");
