@@ -25,18 +25,22 @@ import picocli.CommandLine.Parameters;
 @Command(name = "session", mixinStandardHelpOptions = true,
         description = {"Take part in a multicast imaging session run by session-service.",
             "",
-            "  img session NAME                    wait; press m here to make this device the master",
-            "  img session NAME master|m           this device's disk is the image; press g to start",
+            "  img session NAME                    wait; press m to make THIS device's disk",
+            "                                      the source (the image the others receive)",
+            "  img session NAME master|m           this device's disk is the image; press g",
+            "                                      to start",
             "  img session NAME client|c           receive the image onto --disk",
             "  img session NAME master clients=N   start when N devices have registered",
             "  img session NAME master clients=N time=T",
-            "                                      ... or when T minutes (decimals allowed) pass without",
-            "                                      a new registration",
+            "                                      ... or when T minutes (decimals allowed)",
+            "                                      pass without a new registration",
             "",
-            "Keys while waiting: m = make this device the master, g = start imaging (master), q = quit.",
-            "Without a terminal the same letters are read from standard input; --go starts as soon as a",
-            "device has registered. A device that comes after the start waits for the next run.",
-            "Nothing is written to --disk before the sender accepted this device and the disk was checked."},
+            "Keys while waiting (the screen shows those that apply): m = make THIS device's",
+            "disk the source (the master), g = start imaging (master), q = quit. Without a",
+            "terminal the same letters are read from standard input; --go starts as soon as",
+            "a device has registered. A device that comes after the start waits for the next",
+            "run. Nothing is written to --disk before the sender accepted this device and",
+            "the disk was checked."},
         footer = {"", ExitCode.HELP})
 public final class SessionCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Session name (every device of the session types the same).")
@@ -112,11 +116,19 @@ public final class SessionCommand implements Callable<Integer> {
         String host = hostname != null ? hostname : Disks.hostName();
         DeviceView view = registry.register(name, registration(rules, host), token);
         DeviceScreen screen = new DeviceScreen(Progress.onTerminal(), name, interfaceName, host, registry.server());
-        view = new StartWait(registry, screen, go).await(view);
+        try {
+            view = new StartWait(registry, screen, go).await(view);
+        } catch (RuntimeException e) {
+            screen.end();  // no redraw over the message that says why
+            throw e;
+        }
         if (view == null) {
+            screen.end();
             System.out.println("img: left session " + name + " before imaging started");
             return ExitCode.FAILED;
         }
+        screen.transfer(view, view.master() ? "sends its disk " + disk + " to the devices of the run"
+                : "receives the image onto " + disk);
         DeviceRun run = new DeviceRun(registry, name, disk, interfaceName, host).resume(resume);
         return view.master() ? run.send(view, bitsPerSecond, payload) : run.receive(view);
     }

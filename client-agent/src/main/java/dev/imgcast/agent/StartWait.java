@@ -21,13 +21,20 @@ final class StartWait {
     private final RegistryClient registry;
     private final DeviceScreen screen;
     private final boolean go;
+    private final InputStream keys;
     private final AtomicBoolean quit = new AtomicBoolean();
     private final AtomicBoolean waiting = new AtomicBoolean(true);
 
     StartWait(RegistryClient registry, DeviceScreen screen, boolean go) {
+        this(registry, screen, go, System.in);
+    }
+
+    /** {@code keys}: where the keys come from (the terminal or standard input). */
+    StartWait(RegistryClient registry, DeviceScreen screen, boolean go, InputStream keys) {
         this.registry = registry;
         this.screen = screen;
         this.go = go;
+        this.keys = keys;
     }
 
     /** The view once imaging starts for this device, or null when the user quit. */
@@ -111,7 +118,7 @@ final class StartWait {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stty("icanon", "echo")));
         }
         Thread t = new Thread(() -> {
-            InputStream in = System.in;
+            InputStream in = keys;
             try {
                 int c;
                 while ((c = in.read()) >= 0) {
@@ -124,7 +131,9 @@ final class StartWait {
                         screen.notice("quitting...");
                         return;
                     }
-                    if (key == 'm' || key == 'g') {
+                    if (key == 'm' && !screen.offersMaster()) {
+                        screen.sayNotice("m: " + screen.noMaster());
+                    } else if (key == 'm' || key == 'g') {
                         press(key);
                     }
                 }

@@ -26,7 +26,8 @@ class StartRulesTest {
     @Test
     void noSourceNeverStarts() {
         Wait w = assertInstanceOf(Wait.class, at(T0.plusSeconds(3600), SourceKind.NONE, 1, 1000L, 500));
-        assertEquals("no source yet: press m on the device to image, or start the session from the server with an image",
+        assertEquals("no source yet: press m on the device whose disk is the image, or start the session from the server "
+                + "with an image",
                 w.reason());
         assertNull(w.deadline());
     }

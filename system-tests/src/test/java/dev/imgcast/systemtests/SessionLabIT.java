@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and the real img launcher on several hosts of the namespace lab.
  */
 class SessionLabIT {
+    private static final Pattern COUNTDOWN = Pattern.compile("starts in (0:[0-9]{2})");
     @TempDir
     static Path work;
     static Path image;
@@ -122,6 +125,11 @@ class SessionLabIT {
                 assertEquals(0, Lab.waitFor(late, 120), lab.log("late"));
                 assertEquals(0, Lab.waitFor(nextMaster, 120), lab.log("next-master"));
                 assertEquals(image2Sha, Images.sha256(dir.resolve("disk3")), "the late device got run 2's image");
+                // plain lines: times as local times, each state once
+                assertFalse(Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}").matcher(lab.log("late")).find(),
+                        "a raw instant on the queued device:\n" + lab.log("late"));
+                assertTrue(lab.log("late").contains(" local ("), lab.log("late"));
+                assertEquals(1, lab.log("master").split("session mcast02 run 1 STARTED:", -1).length - 1, lab.log("master"));
                 JsonObject run2 = svc.awaitState("mcast02", 2, "FINISHED", 30);
                 assertEquals("clients=1 reached (1 registered)", run2.getString("startReason"));
                 assertVerified(run2, image2Sha, "pc-late");
@@ -176,7 +184,7 @@ class SessionLabIT {
                         + String.join(" ", session(svc, "keys01", image, "pc-a")) + "; echo EXIT=$?; sleep 60";
                 run("tmux", "new-session", "-d", "-s", tmux, "-x", "110", "-y", "40", command);
                 try {
-                    String screen = awaitScreen(tmux, "keys: m = make this device the master", 60);
+                    String screen = awaitScreen(tmux, "keys: m = make THIS device's disk the source", 60);
                     // both devices wait without a role: both count until one of them is the master
                     screen = awaitScreen(tmux, "registered: 2", 30);
                     Files.writeString(screens.resolve("screen-1-waiting.txt"), screen);
@@ -208,6 +216,69 @@ class SessionLabIT {
                 assertEquals("g pressed on the master (pc-a)", s.getString("startReason"));
             }
         }
+    }
+
+    /**
+     * What a person at a device reads in a terminal (tmux): before there is a source, m is offered
+     * as making THIS device's disk the source; once a master with time= is there, a countdown with
+     * the local time that ticks, and no m; while the image arrives, the transfer screen without
+     * the key line.
+     */
+    @Test
+    void screensInATerminalCountDownAndTheTransferHasNoKeys() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("screens"));
+        String tmux = "iclse6-screens";
+        Path screens = Files.createDirectories(Path.of("target/session-screens"));
+        try (Lab lab = Lab.up("iclse6", 1, dir)) {
+            lab.server();
+            try (SessionService svc = SessionService.start(dir)) {
+                String command = "ip netns exec " + lab.namespace("r1") + " " + Lab.launcher() + " "
+                        + String.join(" ", session(svc, "scr01", dir.resolve("disk1"), "pc-1")) + "; echo EXIT=$?; sleep 60";
+                run("tmux", "new-session", "-d", "-s", tmux, "-x", "120", "-y", "40", command);
+                try {
+                    String screen = awaitScreen(tmux, "keys: m = make THIS device's disk the source   q = quit", 60);
+                    Files.writeString(screens.resolve("countdown-1-no-source.txt"), screen);
+                    assertTrue(screen.contains("no source yet: press m to make THIS device's disk the source"), screen);
+
+                    // a slow run (15 Mbit/s) leaves time to look at the transfer screen
+                    Process master = lab.img("s", "master", session(svc, "scr01", image, "master-pc", "master",
+                            "clients=3", "time=0.3", "--rate", "15m"));
+                    screen = awaitScreen(tmux, "starts in 0:", 60);
+                    Files.writeString(screens.resolve("countdown-2-waiting.txt"), screen);
+                    String first = countdown(screen);
+                    assertTrue(screen.matches("(?s).*starts in 0:[0-9]{2} \\(at [0-9]{2}:[0-9]{2}:[0-9]{2} local\\) "
+                            + "unless another device registers, or when 3 have registered.*"), screen);
+                    assertFalse(screen.contains("Z unless"), "no raw instant: " + screen);
+                    assertTrue(screen.contains("keys: q = quit"), "no m once there is a master: " + screen);
+                    String later = Waits.until(5, () -> capture(tmux), s -> s.contains("starts in 0:")
+                            && !countdown(s).equals(first), s -> "the countdown did not move from " + first + ":\n" + s);
+                    assertTrue(countdown(later).compareTo(first) < 0, first + " then " + countdown(later));
+
+                    screen = Waits.until(60, () -> capture(tmux), s -> s.contains("receiving ") && s.contains("%"),
+                            s -> "no transfer progress on the screen:\n" + s);
+                    Files.writeString(screens.resolve("countdown-3-transferring.txt"), screen);
+                    assertFalse(screen.contains("keys:"), "no key line while transferring: " + screen);
+                    assertFalse(screen.contains("starts in"), "no countdown while transferring: " + screen);
+                    assertTrue(screen.contains("receives the image onto " + dir.resolve("disk1")), screen);
+
+                    screen = awaitScreen(tmux, "EXIT=", 120);
+                    Files.writeString(screens.resolve("countdown-4-done.txt"), screen);
+                    assertTrue(screen.contains("EXIT=0"), screen);
+                    assertFalse(screen.contains("keys:"), screen);
+                    assertEquals(0, Lab.waitFor(master, 60), lab.log("master"));
+                } finally {
+                    new ProcessBuilder("tmux", "kill-session", "-t", tmux).start().waitFor(10, TimeUnit.SECONDS);
+                }
+                assertEquals(imageSha, Images.sha256(dir.resolve("disk1")));
+                JsonObject s = svc.awaitState("scr01", 1, "FINISHED", 30);
+                assertTrue(s.getString("startReason").startsWith("time=0.3 passed"), s.getString("startReason"));
+            }
+        }
+    }
+
+    private static String countdown(String screen) {
+        Matcher m = COUNTDOWN.matcher(screen);
+        return m.find() ? m.group(1) : "";
     }
 
     /** Wrong server, token, name or disk: a clear message, a distinct exit code, nothing written. */

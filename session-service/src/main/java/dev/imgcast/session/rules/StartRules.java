@@ -38,8 +38,8 @@ public final class StartRules {
 
     public static Decision evaluate(Facts f, Instant now) {
         if (f.source() == SourceKind.NONE) {
-            return new Wait("no source yet: press m on the device to image, or start the session "
-                    + "from the server with an image", null);
+            return new Wait("no source yet: press m on the device whose disk is the image, or start "
+                    + "the session from the server with an image", null);
         }
         if (f.clients() != null && f.registeredClients() >= f.clients()) {
             return new Start("clients=" + f.clients() + " reached (" + f.registeredClients() + " registered)");

@@ -163,7 +163,7 @@ public class DeviceService {
             p = fresh(p);
             if (!p.master()) {
                 throw new NotPermittedException("only the master can start " + run.name + " (press m on the device "
-                        + "to image first, or start it from the server)");
+                        + "whose disk is the image first, or start it from the server)");
             }
             lifecycle.startExplicitly(run, "g pressed on the master (" + RunLifecycle.label(p) + ")", clock.instant());
             lifecycle.changed(run);
