@@ -9,11 +9,33 @@ import java.nio.ByteBuffer;
  */
 public final class MemoryImage implements BlockSource, ImageTarget {
     private final byte[] bytes;
+    private final boolean resume;
     private long failWritesAfter = Long.MAX_VALUE;
     private long written;
+    private final java.util.BitSet writtenMiB = new java.util.BitSet();
 
     public MemoryImage(byte[] bytes) {
+        this(bytes, false);
+    }
+
+    private MemoryImage(byte[] bytes, boolean resume) {
         this.bytes = bytes;
+        this.resume = resume;
+    }
+
+    /** A target that keeps what it holds (a disk a receiver resumes onto): {@link #resumes()}, never cleared. */
+    public static MemoryImage resuming(byte[] bytes) {
+        return new MemoryImage(bytes, true);
+    }
+
+    /** Bytes written since {@link #prepare}. */
+    public long written() {
+        return written;
+    }
+
+    /** True when anything was written since {@link #prepare} within MiB number {@code mib} of the image. */
+    public boolean wroteWithinMiB(int mib) {
+        return writtenMiB.get(mib);
     }
 
     public static MemoryImage empty(int size) {
@@ -42,12 +64,21 @@ public final class MemoryImage implements BlockSource, ImageTarget {
 
     @Override
     public void prepare(long imageSize) {
-        java.util.Arrays.fill(bytes, (byte) 0);
+        if (!resume) {
+            java.util.Arrays.fill(bytes, (byte) 0);
+        }
+        written = 0;
+        writtenMiB.clear();
     }
 
     @Override
     public boolean unwrittenReadsZero() {
-        return true;
+        return !resume;
+    }
+
+    @Override
+    public boolean resumes() {
+        return resume;
     }
 
     @Override
@@ -58,6 +89,9 @@ public final class MemoryImage implements BlockSource, ImageTarget {
         }
         source.get(bytes, (int) offset, length);
         written += length;
+        if (length > 0) {
+            writtenMiB.set((int) (offset >> 20), (int) ((offset + length - 1) >> 20) + 1);
+        }
     }
 
     @Override
