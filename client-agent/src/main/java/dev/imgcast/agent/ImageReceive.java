@@ -59,6 +59,8 @@ final class ImageReceive {
                 if (p.phase() == TransferProgress.Phase.TRANSFERRING) {
                     progress.update("receiving", p.bytesDone(), p.bytesTotal(),
                             String.format(Locale.ROOT, "round %d  missing %d", p.round(), p.missing()));
+                } else if (p.phase() == TransferProgress.Phase.VERIFYING && p.bytesDone() < p.bytesTotal()) {
+                    progress.update("verifying", p.bytesDone(), p.bytesTotal(), "reading back");
                 }
             });
         } finally {

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.imgcast.testsupport.AdminHttp;
 import dev.imgcast.testsupport.Images;
 import dev.imgcast.testsupport.Lab;
+import dev.imgcast.testsupport.LoopDisk;
 import dev.imgcast.testsupport.PackagedApp;
 import dev.imgcast.testsupport.Waits;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Image the master and lay it down in one operation: a master device session with capture on
  * (the embedded imaging server's image store joins it as one more device) ends with a device's
- * copy and a stored image, both equal to the master's disk.
+ * copy and a stored image, both equal to the master's disk. The master's disk is a real block
+ * device (a loop device holding the image).
  */
 class CaptureLabIT {
     private static final String ADMIN = "capture-admin";
@@ -30,9 +31,13 @@ class CaptureLabIT {
     @Test
     void theMastersDiskBecomesAStoredImage() throws Exception {
         Lab.requireLab();
-        Path disk = Images.mixed(work.resolve("master-disk.img"), 24, 31);
-        String sha = Images.sha256(disk);
-        try (Lab lab = Lab.up("iclcap", 2, work)) {
+        Path content = Images.mixed(work.resolve("master-disk.img"), 24, 31);
+        try (LoopDisk loop = LoopDisk.attach(work.resolve("master.raw"), 25);
+                Lab lab = Lab.up("iclcap", 2, work)) {
+            Lab.exec("dd", "if=" + content, "of=" + loop.device(), "bs=1M", "oflag=direct", "conv=notrunc", "status=none");
+            Path disk = Path.of(loop.device());
+            long size = 25L << 20;
+            String sha = loop.sha256OnDevice(size);
             lab.server();  // the test talks to the server over the lab's TCP-only link
             try (PackagedApp server = Services.start("imaging-server", lab.namespace("s"),
                     work.resolve("server.log"), "imgcast.data-dir=" + work.resolve("data"),
@@ -65,7 +70,7 @@ class CaptureLabIT {
                         r -> r.statusCode() == 200, r -> "no stored image golden-2026: " + server.log());
                 JsonObject image = new JsonObject(stored.body());
                 assertEquals(sha, image.getString("sha256"), "the stored image is the master's disk");
-                assertEquals(Files.size(disk), image.getLong("size"));
+                assertEquals(size, image.getLong("size"));
             }
         }
     }

@@ -1236,6 +1236,11 @@ public final class ReceiverEngine implements TransferEngine {
         return reusedStoredBytes;
     }
 
+    /** Image bytes hashed so far (all of them once verification is over). */
+    public long bytesVerified() {
+        return layout == null ? 0 : hashCursor >= layout.blockCount() ? manifest.imageSize() : layout.blockOffset(hashCursor);
+    }
+
     /** True when the SHA-256 was taken from the device itself, past the page cache. */
     public boolean verifiedOnDevice() {
         return deviceVerify;

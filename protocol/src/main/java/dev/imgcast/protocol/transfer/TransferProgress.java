@@ -54,6 +54,10 @@ public record TransferProgress(Phase phase, long bytesDone, long bytesTotal, int
             case VERIFYING, REPORTING -> Phase.VERIFYING;
             case DONE -> Phase.DONE;
         };
+        if (phase == Phase.VERIFYING) {
+            // the read-back: of a block device, one more read of the whole image after the transfer
+            return new TransferProgress(phase, engine.bytesVerified(), engine.imageSize(), engine.round(), 0, 0, 0, 0, 0);
+        }
         return new TransferProgress(phase, engine.bytesReceived() + engine.storedBytesReused(), engine.bytesToReceive(), engine.round(),
                 engine.missing(), 0, 0, 0, 0);
     }
