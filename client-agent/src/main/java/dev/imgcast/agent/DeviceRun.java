@@ -60,33 +60,61 @@ final class DeviceRun {
         return this;
     }
 
-    /** Receives the image onto the disk; the exit code. */
+    /**
+     * Receives the image onto the disk; the exit code. While it receives, a {@link RunWatch} follows
+     * the run: a run that ends in the registry (cancelled, failed) stops the transfer at once, and the
+     * device says the registry's reason and exits with {@link ExitCode#RUN_ENDED}, reporting nothing
+     * (the registry closed the run).
+     */
     int receive(DeviceView view) {
         long[] lastReport = {0};
         ImageReceive.Received received;
+        DeviceView ended;
         try {
             NetworkSettings network = network(view);
             NetworkOptions.checkInterface(network);
             Disks.checkTarget(disk);
-            received = ImageReceive.run(disk, name, network, receiveSettings(view), p -> {
-                long now = System.nanoTime();
-                if (p.phase() == TransferProgress.Phase.TRANSFERRING && now - lastReport[0] > REPORT_EVERY_NANOS) {
-                    lastReport[0] = now;
-                    registry.reportLater(Report.transferring(p.bytesDone(), p.bytesTotal()));
-                }
-            });
+            ReceiveSettings settings = receiveSettings(view);
+            try (RunWatch watch = new RunWatch(registry)) {
+                received = ImageReceive.run(disk, name, network, settings, p -> {
+                    long now = System.nanoTime();
+                    if (p.phase() == TransferProgress.Phase.TRANSFERRING && now - lastReport[0] > REPORT_EVERY_NANOS) {
+                        lastReport[0] = now;
+                        registry.reportLater(Report.transferring(p.bytesDone(), p.bytesTotal()));
+                    }
+                }, watch::attach);
+                ended = watch.ended();
+            }
         } catch (Img.Problem p) {
             reportQuietly(Report.failed(TransferStatus.FAILED, p.getMessage()));
             throw p;
         } catch (RegistryException e) {
-            reportQuietly(Report.failed(TransferStatus.FAILED, e.getMessage()));
+            if (e.kind() != RegistryException.Kind.RUN_ENDED) {
+                reportQuietly(Report.failed(TransferStatus.FAILED, e.getMessage()));
+            }
             throw e;
+        }
+        if (ended == null && received.exitCode() != ExitCode.VERIFIED) {
+            ended = cancelledMeanwhile();  // the sender's abort may come before the watch hears of it
+        }
+        if (ended != null && received.exitCode() != ExitCode.VERIFIED) {
+            throw Img.Problem.of(RegistryClient.runEnded(ended));
         }
         Report result = Report.of(received.result());
         if (reportQuietly(result)) {
             System.out.println("reported " + result.state() + " to session-service");
         }
         return received.exitCode();
+    }
+
+    /** The registry's view when it says the run was cancelled, else null (also when it cannot be asked). */
+    private DeviceView cancelledMeanwhile() {
+        try {
+            DeviceView v = registry.view();
+            return v.runEndedWithoutThisDevice() && "CANCELLED".equals(v.runState()) ? v : null;
+        } catch (RegistryException e) {
+            return null;
+        }
     }
 
     /** Sends the disk to the devices of the run, then says how the run ended; the exit code. */

@@ -18,6 +18,11 @@ public final class ExitCode {
     public static final int SERVER = 6;
     /** session-service refused the enrollment token or the device's credentials (img session). */
     public static final int AUTH = 7;
+    /**
+     * The device's run ended in session-service (cancelled by the admin, or failed) before this
+     * device's copy was done: it stopped at once, printing the registry's reason (img session).
+     */
+    public static final int RUN_ENDED = 8;
 
     public static final String HELP = """
             Exit codes:
@@ -29,7 +34,9 @@ public final class ExitCode {
               5  refused: the transfer had already started, or the session refused the request
                  (e.g. a second master)
               6  session-service unreachable, or not a session-service at that URL
-              7  session-service refused the enrollment token""";
+              7  session-service refused the enrollment token
+              8  the session's run was cancelled or failed in session-service before this device's
+                 copy was done (the device stops at once and prints the registry's reason)""";
 
     private ExitCode() {
     }

@@ -31,10 +31,12 @@ final class ImageReceive {
 
     /**
      * Receives into {@code target} (checked by the caller); {@code also} sees the progress too
-     * (img session reports it to session-service).
+     * (img session reports it to session-service); {@code made} gets the transfer before it starts,
+     * so that another thread may {@link ReceiveTransfer#stop} it (img session, when its run ends).
+     * A stopped transfer returns {@link ExitCode#RUN_ENDED}; the caller says why.
      */
     static Received run(Path target, String session, NetworkSettings network, ReceiveSettings settings,
-            Consumer<TransferProgress> also) {
+            Consumer<TransferProgress> also, Consumer<ReceiveTransfer> made) {
         PrintStream out = System.out;
         Progress progress = new Progress(out, Progress.onTerminal());
         ReceiveTransfer transfer;
@@ -43,6 +45,7 @@ final class ImageReceive {
         } catch (IllegalArgumentException e) {
             throw new Img.Problem(ExitCode.NETWORK, e.getMessage());
         }
+        made.accept(transfer);
         Vertx vertx = Vertx.vertx(Runtimes.vertxOptions());
         ReceiveResult result;
         try {
@@ -65,6 +68,10 @@ final class ImageReceive {
             });
         } finally {
             vertx.close();
+        }
+        if (transfer.stopReason() != null && !result.verified()) {
+            progress.message("stopped receiving: " + transfer.stopReason());
+            return new Received(ExitCode.RUN_ENDED, result);
         }
         if (result.error() != null) {
             progress.message("img: receive failed: " + result.error().getMessage());

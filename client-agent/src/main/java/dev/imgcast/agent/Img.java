@@ -61,7 +61,7 @@ public final class Img implements Runnable {
                 case BAD_REQUEST -> ExitCode.USAGE;
                 case ENROLLMENT_REFUSED, TOKEN_REFUSED -> ExitCode.AUTH;
                 case REFUSED -> ExitCode.REFUSED;
-                case RUN_ENDED -> ExitCode.FAILED;
+                case RUN_ENDED -> ExitCode.RUN_ENDED;
                 case UNREACHABLE, NOT_A_REGISTRY, SERVER_ERROR -> ExitCode.SERVER;
             };
             return new Problem(code, e.getMessage());

@@ -62,7 +62,7 @@ public final class ReceiveCommand implements Callable<Integer> {
         }
         NetworkOptions.checkInterface(settings);
         Disks.checkTarget(target);
-        return ImageReceive.run(target, network.session, settings, receive, p -> { }).exitCode();
+        return ImageReceive.run(target, network.session, settings, receive, p -> { }, t -> { }).exitCode();
     }
 
     /** A sender's address as typed: a dotted unicast IPv4 address, never a host name to look up. */

@@ -138,7 +138,7 @@ class EventsTest {
     @Test
     void aSessionStartedFromTheServerSaysWhichImageItUses() throws Exception {
         String name = Api.name("img-events");
-        long runId = Api.admin().body(Map.of("name", name, "imageId", "lab-image-9", "confirm", true))
+        long runId = Api.admin().body(Map.of("name", name, "imageId", "lab-image-9", "clients", 2, "confirm", true))
                 .post("/api/sessions").then().statusCode(201).extract().jsonPath().getLong("runId");
         JsonNode opened = await("session.opened", runId);
         assertEquals("IMAGE", opened.at("/session/sourceKind").asText());

@@ -211,9 +211,10 @@ class SessionRulesTest {
                 .body("message", containsString("confirmation needed"));
         admin().get("/api/sessions/{name}", name).then().statusCode(404);
         req.put("confirm", true);
+        req.put("clients", 2);
         admin().body(req).post("/api/sessions").then().statusCode(201)
                 .body("sourceKind", equalTo("IMAGE")).body("imageId", equalTo("win11-lab-2026"))
-                .body("state", equalTo("OPEN"));
+                .body("state", equalTo("OPEN")).body("waitingFor", equalTo("waiting for 2 devices (0 registered)"));
         // a device may not claim master of an image session
         Api.registerRaw(name, Api.body("m", "m", null, null)).then().statusCode(409)
                 .body("message", containsString("has no master device"));
@@ -221,6 +222,7 @@ class SessionRulesTest {
                 .body("message", containsString("no device has registered"));
         Device d = register(name, "d1");
         assertEquals("IMAGE", d.registration().getString("sourceKind"));
+        assertEquals("waiting for 2 devices (1 registered)", d.registration().getString("waitingFor"));
         admin().post("/api/sessions/{name}/start", name).then().statusCode(200)
                 .body("state", equalTo("STARTED")).body("startReason", containsString("started from the server by admin"));
         // a second create of a live name

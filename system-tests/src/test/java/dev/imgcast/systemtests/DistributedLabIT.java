@@ -52,7 +52,7 @@ class DistributedLabIT {
         try (Lab lab = Lab.up("iclds1", 3, dir)) {
             lab.server();
             try (TcpRelay relay = new TcpRelay("10.250.0.254", 5672, 5672);
-                 SessionService registry = SessionService.start(dir);
+                 SessionService registry = registry(dir);
                  Events events = new Events();
                  PackagedApp store = imageStore(dir);
                  PackagedApp sender = sender(lab, dir, "sender", 500_000_000L)) {
@@ -101,7 +101,7 @@ class DistributedLabIT {
         try (Lab lab = Lab.up("iclds2", 2, dir)) {
             lab.server();
             try (TcpRelay relay = new TcpRelay("10.250.0.254", 5672, 5672);
-                 SessionService registry = SessionService.start(dir);
+                 SessionService registry = registry(dir);
                  Events events = new Events();
                  PackagedApp store = imageStore(dir)) {
                 upload("slow-image", image, imageSha);
@@ -140,8 +140,14 @@ class DistributedLabIT {
 
     private static int storePort;
 
-    private static PackagedApp imageStore(Path dir) throws Exception {
+    /** session-service, checking images with the image store started next (a session is refused without one). */
+    private static SessionService registry(Path dir) throws Exception {
         storePort = Ports.free();
+        return SessionService.start(dir, "imgcast.image-store.url=http://10.250.0.254:" + storePort,
+                "imgcast.image-store.password=" + STORE_READER);
+    }
+
+    private static PackagedApp imageStore(Path dir) throws Exception {
         return Services.start("image-store", null, dir.resolve("image-store.log"),
                 "quarkus.http.host=10.250.0.254", "quarkus.http.port=" + storePort,
                 "quarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/test?currentSchema=imgcast_images_e2e",

@@ -32,14 +32,20 @@ public final class SessionService implements AutoCloseable {
     private int launches;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private SessionService(Path work, int port) {
+    private final List<String> extra;
+
+    private SessionService(Path work, int port, List<String> extra) {
         this.work = work;
         this.port = port;
+        this.extra = extra;
     }
 
-    /** Starts it with a clean schema of its own; the lab must have its server link. */
-    public static SessionService start(Path work) throws Exception {
-        SessionService service = new SessionService(work, Ports.free());
+    /**
+     * Starts it with a clean schema of its own, and these system properties too ({@code key=value},
+     * e.g. where the image store is); the lab must have its server link.
+     */
+    public static SessionService start(Path work, String... extra) throws Exception {
+        SessionService service = new SessionService(work, Ports.free(), List.of(extra));
         service.launch(true);
         return service;
     }
@@ -59,6 +65,7 @@ public final class SessionService implements AutoCloseable {
                 "imgcast.session.result-grace=5s",
                 "mp.messaging.incoming.transfer-events.queue.name=session-service-e2e.transfer",
                 "mp.messaging.incoming.transfer-events.queue.auto-delete=true"));
+        properties.addAll(extra);
         if (clean) {
             properties.add("quarkus.flyway.clean-disabled=false");
             properties.add("quarkus.flyway.clean-at-start=true");

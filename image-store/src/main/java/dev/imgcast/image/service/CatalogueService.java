@@ -1,5 +1,6 @@
 package dev.imgcast.image.service;
 
+import static dev.imgcast.image.ImageStoreException.Kind.CONFLICT;
 import static dev.imgcast.image.ImageStoreException.Kind.NOT_FOUND;
 
 import dev.imgcast.image.ImageIds;
@@ -19,8 +20,12 @@ public class CatalogueService {
         ImageIds.check(id);
         return QuarkusTransaction.requiringNew().call(() -> {
             StoredImage image = StoredImage.findById(id);
-            if (image == null || !StoredImage.READY.equals(image.state)) {
-                throw new ImageStoreException(NOT_FOUND, image == null ? "no image " + id : "image " + id + " is still uploading");
+            if (image == null) {
+                throw new ImageStoreException(NOT_FOUND, "no image " + id);
+            }
+            if (!StoredImage.READY.equals(image.state)) {
+                // there, but not usable yet: a session started from the server tells the two apart
+                throw new ImageStoreException(CONFLICT, "image " + id + " is still uploading");
             }
             return image.view(ImageUse.<ImageUse>list("imageId", id).stream()
                     .map(u -> u.sessionName + " (run " + u.runId + ")").toList());

@@ -4,6 +4,7 @@ import dev.imgcast.events.Envelope;
 import dev.imgcast.events.Event;
 import dev.imgcast.events.ParticipantInfo;
 import dev.imgcast.events.SessionInfo;
+import dev.imgcast.events.SessionRunFinished;
 import dev.imgcast.events.SessionStarted;
 import dev.imgcast.events.TransferFinished;
 import dev.imgcast.events.TransferProgress;
@@ -43,7 +44,10 @@ import org.jboss.logging.Logger;
  * <li>an image that cannot be had, a network that cannot be sent on: the run is reported FAILED
  *     with the reason;
  * <li>{@link #cancelAll}: the runs in progress are aborted (receivers are told) and reported
- *     FAILED, and new ones are refused.
+ *     FAILED, and new ones are refused;
+ * <li>{@code session.run-finished} of a run this replica is sending, cancelled or failed in the
+ *     registry: its transfer is aborted (receivers are told), or never started if the image is
+ *     still being fetched.
  * </ul>
  */
 public class SessionHandler {
@@ -62,7 +66,9 @@ public class SessionHandler {
         /** sent; the run reported FINISHED */
         SENT,
         /** the run failed before or while sending (no image, no network, no receivers, cancelled) */
-        FAILED
+        FAILED,
+        /** the registry ended a run this replica was sending: its transfer is aborted */
+        ABORTED
     }
 
     private final ImageSource images;
@@ -78,6 +84,9 @@ public class SessionHandler {
         }
     }));
     private final Map<Long, SendTransfer> sending = new ConcurrentHashMap<>();
+    /** runs in {@link #send}, from the fetch of the image to the report; and why the registry ended one of them */
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<Long, String> endedInRegistry = new ConcurrentHashMap<>();
     private volatile String cancelled;
 
     /**
@@ -99,6 +108,9 @@ public class SessionHandler {
      * @param redelivered the broker delivers it again (the consumer that had it did not acknowledge it)
      */
     public Handling handle(Event event, boolean redelivered) {
+        if (event instanceof SessionRunFinished finished) {
+            return ended(finished.session());
+        }
         if (!(event instanceof SessionStarted started) || started.session().sourceKind() != SessionInfo.SourceKind.IMAGE) {
             LOG.debugf("%s is not for the multicast-sender", event.type().wireName());
             return Handling.IGNORED;  // not ours: a master device sends its own disk
@@ -126,6 +138,26 @@ public class SessionHandler {
         }
     }
 
+    /** The registry ended a run: if this replica is sending it, it stops. */
+    private Handling ended(SessionInfo run) {
+        if ("FINISHED".equals(run.state()) || !inFlight.contains(run.runId())) {
+            return Handling.IGNORED;
+        }
+        String reason = "run " + run.runNo() + " of " + run.name() + " ended " + run.state() + " in session-service"
+                + (run.endReason() == null ? "" : ": " + run.endReason());
+        endedInRegistry.put(run.runId(), reason);
+        if (!inFlight.contains(run.runId())) {
+            endedInRegistry.remove(run.runId());  // its send ended meanwhile
+            return Handling.IGNORED;
+        }
+        SendTransfer transfer = sending.get(run.runId());
+        LOG.infof("%s; %s", reason, transfer == null ? "not sending it" : "aborting its transfer");
+        if (transfer != null) {
+            transfer.abort(reason);
+        }
+        return Handling.ABORTED;
+    }
+
     /**
      * Aborts every run in progress (its receivers are told) and refuses new ones: each is
      * reported FAILED with {@code reason}.
@@ -145,11 +177,25 @@ public class SessionHandler {
     }
 
     private boolean send(SessionInfo run, List<ParticipantInfo> clients) throws Exception {
+        inFlight.add(run.runId());
+        try {
+            return sendInFlight(run, clients);
+        } finally {
+            inFlight.remove(run.runId());
+            endedInRegistry.remove(run.runId());
+        }
+    }
+
+    private boolean sendInFlight(SessionInfo run, List<ParticipantInfo> clients) throws Exception {
         LOG.infof("run %d of %s: sending image %s to %d devices", run.runId(), run.name(), run.imageId(), clients.size());
         if (cancelled != null) {
             throw new IllegalStateException("not sent: " + cancelled);
         }
         ImageSource.LocalImage image = images.fetch(run.imageId());
+        String ended = endedInRegistry.get(run.runId());
+        if (ended != null) {
+            throw new IllegalStateException("not sent: " + ended);
+        }
         Manifest manifest = image.manifest();
         NetworkChoice choice = network.choose(run.group(), run.port());
         byte[] key = Base64.getDecoder().decode(run.key());
@@ -163,7 +209,7 @@ public class SessionHandler {
                     line -> LOG.infof("run %d: %s", run.runId(), line));
             result = run(run.runId(), transfer);
         }
-        boolean ok = result.ran() && cancelled == null;
+        boolean ok = result.ran() && cancelled == null && !endedInRegistry.containsKey(run.runId());
         int verified = 0;
         for (ReceiverResult r : result.receivers()) {
             metrics.receiver(r.outcome());
@@ -189,9 +235,10 @@ public class SessionHandler {
         try {
             result = transfer.run(vertx, settings.progressEvery(), look -> {
                 metrics.update(runId);
-                if (cancelled != null && !aborted[0]) {
-                    aborted[0] = true;  // cancelled before the run was there to abort
-                    transfer.abort(cancelled);
+                String stop = cancelled != null ? cancelled : endedInRegistry.get(runId);
+                if (stop != null && !aborted[0]) {
+                    aborted[0] = true;  // cancelled or ended before the run was there to abort
+                    transfer.abort(stop);
                 }
                 if (look.phase() == dev.imgcast.protocol.transfer.TransferProgress.Phase.TRANSFERRING) {
                     reports.report(TransferProgress.ofSender(Envelope.now(), runId, look.bytesDone(), look.bytesTotal(),
@@ -202,7 +249,7 @@ public class SessionHandler {
             return result;
         } finally {
             sending.remove(runId);
-            metrics.ended(runId, result != null && result.ran() && cancelled == null);
+            metrics.ended(runId, result != null && result.ran() && cancelled == null && !endedInRegistry.containsKey(runId));
         }
     }
 

@@ -274,6 +274,30 @@ class SessionHandlerTest {
                 reports.all().get(reports.all().size() - 1));
     }
 
+    @Test
+    void aRunCancelledInTheRegistryIsAbortedHere() throws Exception {
+        store.store("cancelled", 1);
+        SessionHandler handler = handler(settings(Duration.ofSeconds(60)));
+        SessionStarted run = run("cancelled", device("d1", "pc-1"));
+        CompletableFuture<Handling> handled = CompletableFuture.supplyAsync(() -> handler.handle(run, false));
+        for (int i = 0; i < 200 && handler.running() == 0; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, handler.running(), "the run waits for its receiver");
+        SessionInfo s = run.session();
+        SessionInfo ended = new SessionInfo(s.runId(), s.name(), s.runNo(), "CANCELLED", s.group(), s.port(),
+                s.sourceKind(), s.imageId(), s.clients(), s.time(), s.senderAddress(), s.startReason(),
+                "cancelled by admin admin", null);
+
+        assertEquals(Handling.ABORTED, handler.handle(new SessionRunFinished(Envelope.now(), ended, 0, List.of(), 0), false));
+
+        assertEquals(Handling.FAILED, handled.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("started " + id(run) + " 127.0.0.1", "finished " + id(run) + " FAILED aborted: run 1 of "
+                + s.name() + " ended CANCELLED in session-service: cancelled by admin admin"), reports.withoutProgress());
+        // the end of a run nobody here sends changes nothing
+        assertEquals(Handling.IGNORED, handler.handle(new SessionRunFinished(Envelope.now(), ended, 0, List.of(), 0), false));
+    }
+
     // ------------------------------------------------------------------ the setup
 
     private SessionHandler handler(SenderSettings settings) {

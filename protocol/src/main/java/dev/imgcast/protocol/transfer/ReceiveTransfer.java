@@ -1,14 +1,19 @@
 package dev.imgcast.protocol.transfer;
 
+import dev.imgcast.protocol.engine.Outbox;
 import dev.imgcast.protocol.engine.ReceiverEngine;
+import dev.imgcast.protocol.engine.TransferEngine;
+import io.netty.buffer.ByteBuf;
 import dev.imgcast.protocol.image.FileImageTarget;
 import dev.imgcast.protocol.net.EngineRunner;
 import dev.imgcast.protocol.net.NetworkChoice;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.Vertx;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 
 /**
@@ -24,6 +29,7 @@ public final class ReceiveTransfer {
     private final FileImageTarget target;
     private final ReceiverEngine engine;
     private volatile EngineRun run;
+    private volatile String stopped;
 
     /**
      * Checks the interface (IllegalArgumentException saying what is wrong) and sets up the engine.
@@ -67,11 +73,56 @@ public final class ReceiveTransfer {
         run = r;
         Throwable error;
         try {
-            r.start(() -> EngineRunner.runReceiver(vertx, engine, network), () -> TransferProgress.of(engine), every);
+            r.start(() -> EngineRunner.runReceiver(vertx, new Stoppable(), network), () -> TransferProgress.of(engine),
+                    every);
             error = r.await(every, progress, () -> { });
         } finally {
             target.close();
         }
+        String why = stopped;
+        if (why != null && error == null && !engine.finished()) {
+            error = new CancellationException(why);
+        }
         return ReceiveResult.of(engine, error);
+    }
+
+    /**
+     * Stops the transfer from any thread, e.g. when the session it belongs to was cancelled: the
+     * sockets close within a second (at once before {@link #run}), nothing more is written, and
+     * {@link #run} returns a FAILED result whose error is a {@link CancellationException} with
+     * {@code reason}. A transfer that already ended keeps its result.
+     */
+    public void stop(String reason) {
+        if (stopped == null) {
+            stopped = reason == null || reason.isBlank() ? "stopped" : reason;
+        }
+    }
+
+    /** Why {@link #stop} was called, or null. */
+    public String stopReason() {
+        return stopped;
+    }
+
+    /** The engine as the runner sees it: finished once stopped, deaf to datagrams from then on. */
+    private final class Stoppable implements TransferEngine {
+        @Override
+        public void bind(InetSocketAddress self) {
+            engine.bind(self);
+        }
+
+        @Override
+        public boolean onDatagram(ByteBuf in, InetSocketAddress from, long now) {
+            return stopped == null ? engine.onDatagram(in, from, now) : true;
+        }
+
+        @Override
+        public long poll(long now, Outbox out) {
+            return stopped == null ? engine.poll(now, out) : now;
+        }
+
+        @Override
+        public boolean finished() {
+            return stopped != null || engine.finished();
+        }
     }
 }

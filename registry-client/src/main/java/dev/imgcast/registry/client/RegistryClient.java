@@ -145,10 +145,18 @@ public final class RegistryClient {
         }
     }
 
-    /** What a device says when its run ended before it took part. */
+    /**
+     * What a device says when its run ended before its copy was done, e.g. {@code run 1 of srv01 was
+     * cancelled before this device's copy was done: cancelled by admin admin: wrong image}.
+     */
     public static RegistryException runEnded(DeviceView v) {
-        return new RegistryException(Kind.RUN_ENDED, 0, "run " + v.runNo() + " of " + v.name() + " ended "
-                + v.runState() + " before this device took part: " + (v.endReason() == null ? "" : v.endReason()),
+        String how = switch (v.runState() == null ? "" : v.runState()) {
+            case "CANCELLED" -> "was cancelled";
+            case "FAILED" -> "failed";
+            default -> "ended " + v.runState();
+        };
+        return new RegistryException(Kind.RUN_ENDED, 0, "run " + v.runNo() + " of " + v.name() + " " + how
+                + " before this device's copy was done: " + (v.endReason() == null ? "no reason given" : v.endReason()),
                 v.endReason());
     }
 

@@ -138,7 +138,7 @@ class RegistryClientTest {
         answers.add(new Answer(200, view("REGISTERED", "CANCELLED", "v2")));
         RegistryException e = assertThrows(RegistryException.class, () -> client.awaitStart(queued, 5));
         assertEquals(RegistryException.Kind.RUN_ENDED, e.kind());
-        assertTrue(e.getMessage().startsWith("run 2 of mcast01 ended CANCELLED before this device took part"),
+        assertTrue(e.getMessage().startsWith("run 2 of mcast01 was cancelled before this device's copy was done"),
                 e.getMessage());
     }
 

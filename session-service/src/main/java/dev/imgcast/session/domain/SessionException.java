@@ -7,7 +7,7 @@ package dev.imgcast.session.domain;
  */
 public abstract sealed class SessionException extends RuntimeException
         permits InvalidInputException, MissingCredentialsException, NotPermittedException, UnknownSessionException,
-        ConflictException {
+        ConflictException, UnavailableException {
     protected SessionException(String message) {
         super(message);
     }

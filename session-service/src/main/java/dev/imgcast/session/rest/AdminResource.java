@@ -14,6 +14,7 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -55,10 +56,12 @@ public class AdminResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a multicast session manually, with a stored image as its source",
             description = "Opens the session (or gives an image to an open session whose devices are waiting "
-                    + "without a master). Needs \"confirm\": true. clients/time are its start rules; without "
-                    + "them, POST /api/sessions/{name}/start starts it.")
+                    + "without a master). Needs \"confirm\": true. The image must be stored (404 if unknown, 409 "
+                    + "while uploading, 503 if the image store does not answer; nothing is created). clients/time "
+                    + "are its start rules; without them the session starts at once with the devices waiting "
+                    + "(409 when none waits).")
     public Response create(@Valid @NotNull CreateSessionRequest request) {
-        CreatedSession c = admin.createFromServer(request.toCommand());
+        CreatedSession c = admin.createFromServer(request.toCommand(), "admin " + identity.getPrincipal().getName());
         return Response.status(c.created() ? 201 : 200).location(URI.create("/api/sessions/" + request.name()))
                 .entity(c.view()).build();
     }
@@ -84,10 +87,26 @@ public class AdminResource {
         return admin.startByAdmin(name, "admin " + identity.getPrincipal().getName());
     }
 
+    @PUT
+    @Path("{name}/rules")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Replace the start rules (clients, time) of the waiting run",
+            description = "Applied at once: lowering clients to the number registered starts the run; time counts "
+                    + "from now. A run the server sends left without rules starts now. 409 once the run started "
+                    + "or ended.")
+    public SessionView changeRules(@PathParam("name") String name, @Valid @NotNull ChangeRulesRequest request) {
+        return admin.changeRules(name, request.toCommand(), "admin " + identity.getPrincipal().getName());
+    }
+
     @DELETE
     @Path("{name}")
-    @Operation(summary = "Cancel the live run; devices queued during it form the next run")
-    public SessionView cancel(@PathParam("name") String name) {
-        return admin.cancel(name, "admin " + identity.getPrincipal().getName());
+    @Operation(summary = "Cancel the live run; devices queued during it form the next run",
+            description = "reason (optional, at most 200 characters, no control characters) is added to the run's end "
+                    + "reason, which every device of the run prints as it stops")
+    public SessionView cancel(@PathParam("name") String name, @QueryParam("reason") String reason) {
+        if (reason != null && (reason.isBlank() || reason.length() > 200 || reason.chars().anyMatch(Character::isISOControl))) {
+            throw new InvalidInputException("reason must be 1 to 200 characters without control characters");
+        }
+        return admin.cancel(name, "admin " + identity.getPrincipal().getName() + (reason == null ? "" : ": " + reason.strip()));
     }
 }

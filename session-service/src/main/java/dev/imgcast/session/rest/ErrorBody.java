@@ -10,6 +10,7 @@ public record ErrorBody(int status, String error, String message) {
             case 404 -> "Not Found";
             case 409 -> "Conflict";
             case 415 -> "Unsupported Media Type";
+            case 503 -> "Service Unavailable";
             default -> status >= 500 ? "Server Error" : "Error";
         };
         return new ErrorBody(status, error, message);

@@ -9,6 +9,7 @@ import dev.imgcast.session.domain.InvalidInputException;
 import dev.imgcast.session.domain.MissingCredentialsException;
 import dev.imgcast.session.domain.NotPermittedException;
 import dev.imgcast.session.domain.SessionException;
+import dev.imgcast.session.domain.UnavailableException;
 import dev.imgcast.session.domain.UnknownSessionException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -39,6 +40,8 @@ public class ErrorMappers {
             return 404;
         } else if (e instanceof ConflictException) {
             return 409;
+        } else if (e instanceof UnavailableException) {
+            return 503;
         }
         throw new IllegalStateException("a refusal without a status: " + e.getClass().getName());
     }

@@ -14,7 +14,8 @@ import java.time.Instant;
  *   <li>{@code clients=N}: start as soon as N devices besides the master have registered;</li>
  *   <li>{@code time=T}: start when T minutes pass after the last registration, if at least one
  *       device besides the master is there to receive;</li>
- *   <li>neither: wait for {@code g} on the master or a start from the server.</li>
+ *   <li>neither: wait for {@code g} on the master or a start from the server (a run the server
+ *       sends has no master: it waits for the admin only; confirmed without rules, it does not wait).</li>
  * </ul>
  */
 public final class StartRules {
@@ -60,6 +61,10 @@ public final class StartRules {
         if (f.clients() != null) {
             return new Wait("waiting for " + f.clients() + " devices (" + f.registeredClients() + " registered)",
                     null);
+        }
+        if (f.source() == SourceKind.IMAGE) {
+            return new Wait("waiting for the admin to start it from the server (" + f.registeredClients()
+                    + " registered; no clients= or time=)", null);
         }
         return new Wait("waiting for g on the master, or a start from the server", null);
     }

@@ -5,6 +5,7 @@ import dev.imgcast.session.domain.ConflictException;
 import dev.imgcast.session.domain.CreatedSession;
 import dev.imgcast.session.domain.ImageSession;
 import dev.imgcast.session.domain.InvalidInputException;
+import dev.imgcast.session.domain.RulesChange;
 import dev.imgcast.session.domain.SessionView;
 import dev.imgcast.session.domain.Throughput;
 import dev.imgcast.session.domain.UnknownSessionException;
@@ -38,9 +39,16 @@ public class AdminService {
     SessionEvents events;
     @Inject
     InstantSource clock;
+    @Inject
+    ImageCheck images;
 
-    /** "Start a multicast session manually" from the server, with a stored image as its source. */
-    public CreatedSession createFromServer(ImageSession req) {
+    /**
+     * "Start a multicast session manually" from the server, with a stored image as its source. The
+     * image is checked with image-store first (unknown, still uploading or no answer: refused, nothing
+     * created). Confirmed without {@code clients=} or {@code time=}, the run starts at once with the
+     * devices waiting (the confirmation is the start); with nobody waiting that is refused.
+     */
+    public CreatedSession createFromServer(ImageSession req, String who) {
         GroupAddress.checkName(req.name());
         if (!Boolean.TRUE.equals(req.confirm())) {
             throw new InvalidInputException("confirmation needed: image " + req.imageId() + " will be written to the "
@@ -48,6 +56,7 @@ public class AdminService {
         }
         Integer clients = Limits.clients(req.clients());
         Long time = Limits.timeMillis(req.time());
+        images.requireReady(req.imageId());
         return Transactions.retrying(() -> {
             Instant now = clock.instant();
             SessionRun run = SessionRun.liveLocked(req.name()).orElse(null);
@@ -69,9 +78,64 @@ public class AdminService {
             // opened with its image, or (devices waiting) opened again with one: who keeps
             // images learns that this run uses it
             outbox.add(events.opened(run));
-            lifecycle.evaluate(run, now);
+            if (clients == null && time == null) {
+                // no rule to wait for: the confirmation is the start
+                if (Participant.countClients(run.id) == 0) {
+                    throw new ConflictException("no device waits in session " + req.name() + " to receive image "
+                            + req.imageId() + ", and without clients= or time= the session starts at once: give "
+                            + "clients=N or time=T to wait for devices, or confirm once devices wait in img session "
+                            + req.name() + "; nothing was created");
+                }
+                lifecycle.startExplicitly(run, "started from the server by " + who + " (confirmed, no clients= or"
+                        + " time=)", now);
+            } else {
+                lifecycle.evaluate(run, now);
+            }
             lifecycle.changed(run);
             return new CreatedSession(views.session(run), created);
+        });
+    }
+
+    /**
+     * The admin replaces the start rules of a run that waits: {@code time=} counts from now (or a
+     * later registration), and the rules are applied at once (lowering {@code clients=} to the number
+     * registered starts the run). A run the server sends left without rules starts now, as a
+     * confirmation without rules does. Refused on a run that started or ended, and on one without a
+     * source (its rules are the master's to give).
+     */
+    public SessionView changeRules(String name, RulesChange change, String who) {
+        GroupAddress.checkName(name);
+        Integer clients = Limits.clients(change.clients());
+        Long time = Limits.timeMillis(change.time());
+        return Transactions.retrying(() -> {
+            SessionRun run = SessionRun.liveLocked(name).orElseThrow(() -> {
+                List<SessionRun> past = SessionRun.history(name);
+                if (past.isEmpty()) {
+                    return new UnknownSessionException("no session named " + name);
+                }
+                SessionRun last = past.get(0);
+                return new ConflictException("run " + last.runNo + " of " + name + " ended " + last.state + " at "
+                        + last.endedAt + ": there is no waiting run whose rules could change");
+            });
+            RunLifecycle.requireOpen(run);
+            if (run.sourceKind == SourceKind.NONE) {
+                throw new ConflictException("session " + name + " has no source yet: its rules come with the master "
+                        + "(img session " + name + " master clients=N time=T) or with the server's image "
+                        + "(POST /api/sessions)");
+            }
+            Instant now = clock.instant();
+            run.clients = clients;
+            run.timeMillis = time;
+            if (time != null) {
+                run.lastRegistrationAt = now;
+            }
+            if (clients == null && time == null && run.sourceKind == SourceKind.IMAGE) {
+                lifecycle.startExplicitly(run, "started from the server by " + who + " (rules removed)", now);
+            } else {
+                lifecycle.evaluate(run, now);
+            }
+            lifecycle.changed(run);
+            return views.session(run);
         });
     }
 

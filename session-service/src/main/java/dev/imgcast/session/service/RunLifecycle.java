@@ -217,7 +217,13 @@ public class RunLifecycle {
         }
         next.lastRegistrationAt = now;
         LOG.infof("session %s run %d opened with %d queued devices", next.name, next.runNo, queued.size());
-        evaluate(next, now);
+        if (next.sourceKind == SourceKind.IMAGE && next.clients == null && next.timeMillis == null) {
+            // the server's image, confirmed without rules: nothing to wait for, as for the first run
+            start(next, "the devices queued during run " + previous.runNo + " (the server's image, confirmed with"
+                    + " no clients= or time=)", now);
+        } else {
+            evaluate(next, now);
+        }
         changed(next);
     }
 
