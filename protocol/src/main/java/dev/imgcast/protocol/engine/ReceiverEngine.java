@@ -341,9 +341,9 @@ public final class ReceiverEngine implements TransferEngine {
     private void onFirstAnnounce(ByteBuf in, int transfer, InetSocketAddress from, long now,
             TransferKeys.Ciphers keys) {
         if (Announce.state(in) != Announce.STATE_WAITING) {
-            refusedTransfers.add(keyId(in, transfer));
-            log.accept("a transfer is already under way on this group; waiting for the next one");
-            return;
+            // The sender takes back a receiver of this transfer that restarted (same host, same
+            // address) and refuses anyone else; its answer to our JOIN says which we are.
+            log.accept("a transfer is already under way on this group; asking whether this receiver is one of it");
         }
         int chunks;
         try {
@@ -391,8 +391,9 @@ public final class ReceiverEngine implements TransferEngine {
     private void onAnnounce(ByteBuf in) {
         statusInterval = Announce.statusIntervalMillis(in) * 1_000_000L;
         // A receiver that told the sender it is ready waits for the sender's verdict (its ACCEPT
-        // may have been lost); one that is not ready yet cannot be part of this run.
-        if (Announce.state(in) != Announce.STATE_WAITING && state == State.JOINING && !ready) {
+        // may have been lost); one the sender has not answered cannot be part of this run.
+        // A sender that answered our JOIN takes us (a receiver of this transfer coming back); its ACCEPT says so.
+        if (Announce.state(in) != Announce.STATE_WAITING && state == State.JOINING && !ready && !answered) {
             refuse("the transfer started before this receiver was registered; waiting for the next one");
         }
     }

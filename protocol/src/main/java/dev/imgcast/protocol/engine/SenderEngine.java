@@ -181,6 +181,7 @@ public final class SenderEngine implements TransferEngine {
     private long lastRefill;
 
     private long dataPackets;
+    private int rejoins;
     private long repairPackets;
     private long parityPackets;
     private long reportsThisRound;
@@ -294,7 +295,10 @@ public final class SenderEngine implements TransferEngine {
         if (r != null) {
             r.challenge = challenge;
         }
-        if (state != State.WAITING) {
+        if (state != State.WAITING && r == null && state != State.FINISHED) {
+            r = rejoin(in, node, from, challenge, now);
+        }
+        if (state != State.WAITING && (r == null || !r.rejoined || r.ready)) {
             if (r != null && r.ready && r.outcome == ReceiverOutcome.PENDING) {
                 // Our ACCEPT was lost: the receiver is part of this run, say so again.
                 r.lastHeard = now;
@@ -330,10 +334,47 @@ public final class SenderEngine implements TransferEngine {
         }
     }
 
+    /**
+     * A receiver of this transfer that comes back while it runs (its process was killed or the
+     * device rebooted, and img started again): the same host name from the same address, not yet
+     * verified. It takes the place of its earlier self, gets the manifest and is accepted; what it
+     * missed it asks for in its round reports, as any receiver does. Anyone else is refused.
+     */
+    private Receiver rejoin(ByteBuf in, int node, InetSocketAddress from, byte[] challenge, long now) {
+        String host = Join.host(in);
+        Receiver earlier = null;
+        for (Receiver r : receivers.values()) {
+            if (r.host.equals(host) && r.address.getAddress().equals(from.getAddress())
+                    && r.outcome != ReceiverOutcome.VERIFIED) {
+                earlier = r;
+            }
+        }
+        if (earlier == null || host.isEmpty()) {
+            return null;
+        }
+        receivers.remove(earlier.nodeId);
+        Receiver r = new Receiver(node, host, from);
+        r.rejoined = true;
+        r.challenge = challenge;
+        r.lastHeard = now;
+        r.window.accept(Header.packetNumber(in));
+        receivers.put(node, r);
+        rejoins++;
+        log.accept("receiver " + r.label() + " came back during the transfer (it was "
+                + (earlier.outcome == ReceiverOutcome.PENDING ? "silent" : earlier.outcome + ": " + earlier.message)
+                + "); it takes its place again and gets what it lacks by repair");
+        return r;
+    }
+
     private void onStatus(ByteBuf in, int node, long now) {
         Receiver r = receivers.get(node);
         if (r == null || r.outcome != ReceiverOutcome.PENDING) {
             return;
+        }
+        if (r.rejoined && !r.statusSeen) {
+            // It came in the middle: its loss counts from here, not from the first datagram of the transfer.
+            r.lossSequenceMark = Status.highestSequence(in);
+            r.lossReceivedMark = Status.received(in);
         }
         r.lastHeard = now;
         r.received = Status.received(in);
@@ -786,7 +827,7 @@ public final class SenderEngine implements TransferEngine {
         int n = 0;
         for (Receiver r : live) {
             long sent = (r.highestSequence & 0xFFFF_FFFFL) + 1;
-            if (r.statusSeen && r.highestSequence != 0) {
+            if (r.statusSeen && r.highestSequence != 0 && !r.rejoined) {
                 losses[n++] = 1 - Math.min(1, (r.received & 0xFFFF_FFFFL) / (double) sent);
             }
         }
@@ -1097,6 +1138,11 @@ public final class SenderEngine implements TransferEngine {
     }
 
 
+    /** Receivers that came back during the transfer in place of an earlier self. */
+    public int rejoins() {
+        return rejoins;
+    }
+
     public long dataPackets() {
         return dataPackets;
     }
@@ -1173,6 +1219,8 @@ public final class SenderEngine implements TransferEngine {
         final ReplayWindow window = new ReplayWindow();
         byte[] challenge;
         boolean ready;
+        /** Came back during the transfer, in place of an earlier self ({@link #rejoin}). */
+        boolean rejoined;
         long lastHeard;
         ReceiverOutcome outcome = ReceiverOutcome.PENDING;
         String sha256 = "";

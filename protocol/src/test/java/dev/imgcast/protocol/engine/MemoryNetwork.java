@@ -37,6 +37,8 @@ final class MemoryNetwork {
     final SenderEngine sender;
     final Manifest manifest;
     final List<Node> receivers = new ArrayList<>();
+    private byte[] key;
+    private long listenTimeout;
     final List<String> senderLog = new ArrayList<>();
     final Random random = new Random(7);
     final List<ByteBuf> multicastInjections = new ArrayList<>();
@@ -127,6 +129,8 @@ final class MemoryNetwork {
         sender = new SenderEngine(manifest, stored, config, key, 0x1234, UnpooledByteBufAllocator.DEFAULT,
                 senderLog::add);
         sender.bind(SENDER_ADDRESS);
+        this.key = key;
+        this.listenTimeout = listenTimeoutNanos;
         for (int i = 1; i <= receiverCount; i++) {
             ImageTarget target = targets != null ? targets.apply(i) : MemoryImage.empty(image.length);
             List<String> log = new ArrayList<>();
@@ -137,6 +141,22 @@ final class MemoryNetwork {
             engine.bind(address);
             receivers.add(new Node(engine, target, address, log));
         }
+    }
+
+    /**
+     * Receiver {@code index} (from 0) starts again, as a killed img run again on the same host: a
+     * new engine with a new node id, the same host name and address, onto {@code target}.
+     */
+    Node restart(int index, ImageTarget target) {
+        Node old = receivers.get(index);
+        List<String> log = new ArrayList<>();
+        ReceiverEngine engine = new ReceiverEngine(target, key, 500 + index, "r" + (index + 1), listenTimeout,
+                5_000_000_000L, UnpooledByteBufAllocator.DEFAULT, log::add);
+        engine.inflateWith(Runnable::run);
+        engine.bind(old.address);
+        Node node = new Node(engine, target, old.address, log);
+        receivers.set(index, node);
+        return node;
     }
 
     /** Runs until sender and every live receiver are finished, or {@code maxSeconds} of simulated time. */

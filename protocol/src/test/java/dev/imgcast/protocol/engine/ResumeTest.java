@@ -83,4 +83,60 @@ class ResumeTest {
         assertEquals(0, r.bytesReused());
         assertEquals(r.bytesToReceive(), r.bytesReceived());
     }
+
+    @Test
+    void aReceiverKilledMidTransferComesBackInTheSameRunAndGetsOnlyWhatItLacks() {
+        byte[] image = MemoryNetwork.compressibleImage(16, 99, 24);
+        MemoryImage disk = MemoryImage.resuming(new byte[image.length]);
+        MemoryNetwork net = new MemoryNetwork(image, MIB, config(2), KEY, 2, 0, 3, null,
+                i -> i == 1 ? disk : MemoryImage.empty(image.length));
+        MemoryNetwork.Node[] back = new MemoryNetwork.Node[1];
+        long[] killedAt = new long[1];
+        assertTrue(net.run(120, n -> {
+            MemoryNetwork.Node first = n.receivers.get(0);
+            if (killedAt[0] == 0 && first.engine.bytesReceived() > first.engine.bytesToReceive() / 2) {
+                first.dead = true; // killed: it says nothing more
+                killedAt[0] = first.engine.bytesReceived();
+            } else if (back[0] == null && killedAt[0] > 0 && n.sender.dataPackets() > 0
+                    && n.receivers.get(1).engine.bytesReceived() > n.receivers.get(1).engine.bytesToReceive() * 0.7) {
+                back[0] = n.restart(0, disk); // img run again on the same host, onto the same disk
+            }
+        }), "transfer did not finish: " + net.senderLog + (back[0] == null ? "" : " / came back: " + back[0].log));
+        assertTrue(back[0] != null, "the receiver never came back: " + net.senderLog);
+        ReceiverEngine again = back[0].engine;
+        assertTrue(again.verified(), back[0].log.toString());
+        assertArrayEquals(image, disk.bytes());
+        assertTrue(net.receivers.get(1).engine.verified());
+        assertEquals(1, net.sender.rejoins(), net.senderLog.toString());
+        assertTrue(net.senderLog.stream().anyMatch(l -> l.contains("came back during the transfer")), net.senderLog.toString());
+        assertEquals(2, net.sender.results().size(), "it took its own place: " + net.sender.results());
+        assertTrue(net.sender.results().stream().allMatch(r -> r.outcome() == ReceiverOutcome.VERIFIED), net.sender.results().toString());
+        // what it had before the kill it kept; it received the rest, far less than the whole
+        assertTrue(again.bytesReused() > 0, back[0].log.toString());
+        assertTrue(again.bytesReceived() < again.bytesToReceive() * 0.6, again.bytesReceived() + " of " + again.bytesToReceive());
+    }
+
+    @Test
+    void aStrangerIsNotTakenDuringTheTransfer() {
+        byte[] image = MemoryNetwork.compressibleImage(8, 99, 25);
+        // 100 Mbit/s: the transfer lasts longer than the 200 ms between announcements
+        SenderConfig slow = new SenderConfig(1400, 100_000_000L, 1, null, Duration.ofSeconds(5), Duration.ofSeconds(2), 8);
+        MemoryNetwork net = new MemoryNetwork(image, MIB, slow, KEY, 2, 0, 3, null, null);
+        MemoryNetwork.Node late = net.receivers.get(1);
+        late.dead = true; // not there at the start
+        boolean[] woke = new boolean[1];
+        // the stranger listens on for the next transfer (no listen timeout here), so the run ends by time
+        net.run(10, n -> {
+            if (!woke[0] && n.sender.dataPackets() > 100) {
+                woke[0] = true;
+                n.receivers.get(1).dead = false; // a host that was never part of the run
+            }
+        });
+        assertTrue(net.sender.finished(), net.senderLog.toString());
+        assertTrue(net.receivers.get(0).engine.verified());
+        assertEquals(0, net.sender.rejoins());
+        assertEquals(1, net.sender.results().size(), net.sender.results().toString());
+        assertTrue(late.log.stream().anyMatch(l -> l.contains("already started") || l.contains("started before this receiver")),
+                late.log.toString());
+    }
 }
