@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code img session} on real block devices: loop devices (over files of random bytes) as the
  * master's disk and as the clients' disks, session-service's real jar, the namespace lab. Every
- * copy is checked as the device holds it (O_DIRECT reads), and a device killed halfway is served
- * only what it lacks by the next run.
+ * copy is checked as the device holds it (O_DIRECT reads), and a device killed halfway and
+ * started again is served only what it lacks, by the same run or by the next.
  */
 class DiskSessionLabIT {
     private static final int DISK_MIB = 33;
@@ -124,6 +124,48 @@ class DiskSessionLabIT {
                 assertEquals(sha, killed.sha256OnDevice(DISK_BYTES));
                 JsonObject run2 = svc.awaitState("disk02", 2, "FINISHED", 30);
                 assertVerified(run2, sha, "pc-2");
+            }
+        } finally {
+            closeAll(disks);
+        }
+    }
+
+    @Test
+    void aDeviceKilledHalfwayAndStartedAgainFinishesInTheSameRun() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("rejoin"));
+        List<LoopDisk> disks = new ArrayList<>();
+        try (Lab lab = Lab.up("icldsj", 2, dir)) {
+            LoopDisk master = masterDisk(dir);
+            disks.add(master);
+            LoopDisk steady = LoopDisk.attach(dir.resolve("pc1.raw"), DISK_MIB);
+            LoopDisk killed = LoopDisk.attach(dir.resolve("pc2.raw"), DISK_MIB);
+            disks.add(steady);
+            disks.add(killed);
+            String sha = master.sha256OnDevice(DISK_BYTES);
+            lab.server();
+            try (SessionService svc = SessionService.start(dir)) {
+                Process m = lab.img("s", "master", session(svc, "disk03", Path.of(master.device()), "master-pc", "master",
+                        "clients=2", "--rate", "8m"));
+                Process pc1 = lab.img("r1", "pc1", session(svc, "disk03", Path.of(steady.device()), "pc-1"));
+                Process pc2 = lab.img("r2", "pc2", session(svc, "disk03", Path.of(killed.device()), "pc-2"));
+                killAtHalf(lab, "pc2", pc2);
+                // the same command again at once: the run is still sending, and takes it back
+                Process again = lab.img("r2", "again", session(svc, "disk03", Path.of(killed.device()), "pc-2"));
+                assertEquals(0, Lab.waitFor(again, 120), lab.log("again") + "\nmaster:\n" + lab.log("master"));
+                assertEquals(0, Lab.waitFor(pc1, 120), lab.log("pc1"));
+                assertEquals(0, Lab.waitFor(m, 120), lab.log("master"));
+                String log = lab.log("again");
+                Matcher resumed = Pattern.compile("resumed: kept [0-9.]+ [KMG]iB of the image \\(([0-9]+)%\\) already on "
+                        + Pattern.quote(killed.device()) + "; received [0-9.]+ [KMG]iB of the [0-9.]+ [KMG]iB it sends"
+                        + " \\(([0-9]+)%\\)").matcher(log);
+                assertTrue(resumed.find(), log);
+                System.out.println("DiskSessionLabIT pc-2 back in run 1: " + resumed.group());
+                assertTrue(Integer.parseInt(resumed.group(2)) < 60, log + "\nbefore the kill:\n" + lab.log("pc2"));
+                assertTrue(lab.log("master").contains("came back during the transfer"), lab.log("master"));
+                assertEquals(sha, killed.sha256OnDevice(DISK_BYTES));
+                assertEquals(sha, steady.sha256OnDevice(DISK_BYTES));
+                JsonObject run1 = svc.awaitState("disk03", 1, "FINISHED", 30);
+                assertVerified(run1, sha, "pc-1", "pc-2", "master-pc");
             }
         } finally {
             closeAll(disks);
